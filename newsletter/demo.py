@@ -1,0 +1,5 @@
+"""Demo content of the newsletter app (filled in by its issue)."""
+
+
+def load() -> None:
+    """Create the demo content of this app (idempotent)."""

@@ -1,0 +1,30 @@
+"""Serving uploaded files safely: images inline, everything else as a download."""
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+
+INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+
+
+def media_serve(request, path: str):
+    """Serve a file from MEDIA_ROOT; never as HTML or script."""
+    root = Path(settings.MEDIA_ROOT).resolve()
+    target = (root / path).resolve()
+    if root not in target.parents or not target.is_file():
+        raise Http404
+    content_type, _ = mimetypes.guess_type(target.name)
+    inline = content_type in INLINE_TYPES
+    if content_type == "application/pdf":
+        inline = False
+    response = FileResponse(
+        target.open("rb"),
+        content_type=content_type if inline or content_type == "application/pdf" else "application/octet-stream",
+        as_attachment=not inline,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -1,0 +1,13 @@
+"""German date formats: "24. Oktober 2024, 16:00 Uhr"."""
+
+DATE_FORMAT = "j. F Y"
+SHORT_DATE_FORMAT = "d.m.Y"
+TIME_FORMAT = "H:i \\U\\h\\r"
+DATETIME_FORMAT = "j. F Y, H:i \\U\\h\\r"
+SHORT_DATETIME_FORMAT = "d.m.Y H:i"
+MONTH_DAY_FORMAT = "j. F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3

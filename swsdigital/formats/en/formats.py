@@ -1,0 +1,10 @@
+"""English date formats: "24 October 2024, 4:00 p.m."."""
+
+DATE_FORMAT = "j F Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+TIME_FORMAT = "P"
+DATETIME_FORMAT = "j F Y, P"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+FIRST_DAY_OF_WEEK = 1

@@ -1,0 +1,41 @@
+"""URL configuration: German at the root, English under /en/ with translated paths."""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
+
+from swsdigital.core.views import media_serve
+
+
+def admin_login(request, extra_context=None):
+    """Staff log in through allauth (rate limits, verification), then reach the admin."""
+    return redirect_to_login(request.GET.get("next", "/admin/"), login_url="account_login")
+
+
+admin.site.login = admin_login
+admin.site.site_header = _("SWS Digital administration")
+admin.site.site_title = _("SWS Digital")
+admin.site.index_title = _("Portal administration")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    re_path(r"^media/(?P<path>.+)$", media_serve, name="media"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("swsdigital.pages.urls")),
+    path("", include("events.urls")),
+    path("", include("news.urls")),
+    path("", include("newsletter.urls")),
+    path("", include("members.urls")),
+    path(_("account/"), include("allauth.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,133 @@
+"""Shared fixtures: isolation, form protection data, and the real worker + SMTP sink.
+
+Markers skip with a reason when their server or browser is absent:
+``postgres`` (DATABASE_URL=postgres://...), ``redis`` (REDIS_URL reachable),
+``browser`` (chromium + playwright). App-specific fixtures live in tests/<app>/conftest.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import socket
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+from tests.harness import CeleryWorker, SmtpSink, database_url
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _redis_reachable(url: str) -> bool:
+    if not url:
+        return False
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    skips = {
+        "postgres": None if settings.IS_POSTGRES else "needs PostgreSQL: set DATABASE_URL=postgres://…",
+        "redis": None if _redis_reachable(settings.REDIS_URL) else "needs Redis: set REDIS_URL to a reachable server",
+        "browser": None
+        if CHROMIUM.exists() and importlib.util.find_spec("playwright")
+        else "needs Debian's chromium (/usr/bin/chromium) and the playwright package",
+    }
+    for item in items:
+        for marker, reason in skips.items():
+            if reason and marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Every test starts with an empty cache (rate limits, cached profile)."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def form_protection_data() -> dict:
+    """POST fields that pass the honeypot and minimum-fill-time checks."""
+    started = signing.dumps(time.time() - 60, salt="swsdigital.core.forms.started")
+    return {"homepage": "", "form_started": started}
+
+
+# --- Real worker and SMTP sink ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def celery_queue():
+    """Route this test session's tasks to a queue (and broker folder) of its own."""
+    from swsdigital.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:10]}"
+    app.conf.task_default_queue = queue
+    env = {"CELERY_QUEUE": queue, "CELERY_BROKER_URL": app.conf.broker_url}
+    broker_dir = None
+    if app.conf.broker_url.startswith("filesystem://"):
+        broker_dir = Path(tempfile.mkdtemp(prefix="sws-broker-"))
+        for sub in ("queue", "processed"):
+            (broker_dir / sub).mkdir()
+        app.conf.broker_transport_options = {
+            **app.conf.broker_transport_options,
+            "data_folder_in": str(broker_dir / "queue"),
+            "data_folder_out": str(broker_dir / "queue"),
+            "processed_folder": str(broker_dir / "processed"),
+        }
+        env["CELERY_BROKER_DIR"] = str(broker_dir)
+    yield env
+    if broker_dir:
+        shutil.rmtree(broker_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_sink(smtp_server):
+    """The session's SMTP sink, emptied and accepting, for one test."""
+    smtp_server.reset()
+    yield smtp_server
+    smtp_server.reset()
+
+
+@pytest.fixture(scope="session")
+def _worker_process(django_db_setup, django_db_blocker, smtp_server, celery_queue):
+    from django.db import connection
+
+    env = {
+        **celery_queue,
+        "DATABASE_URL": database_url(connection.settings_dict),
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "MAIL_RETRY_DELAYS": "1,1,2,2",
+        "TEST_DATABASE_NAME": "",
+    }
+    worker = CeleryWorker(env=env).start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(_worker_process, transactional_db, smtp_sink):
+    """A running Celery worker process on the test database; restarted if a test killed it."""
+    if _worker_process.proc.poll() is not None:
+        _worker_process.start()
+    return _worker_process

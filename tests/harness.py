@@ -1,0 +1,156 @@
+"""Real parts for integration tests: an SMTP sink (aiosmtpd) and a Celery worker process."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate, *, timeout: float = 30.0, interval: float = 0.1, message: str = "condition") -> None:
+    """Poll until predicate() is true; fail with a message after timeout (no fixed sleeps)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise AssertionError(f"Timed out after {timeout}s waiting for {message}")
+
+
+class _SinkHandler:
+    def __init__(self, sink: SmtpSink):
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope):
+        mode = self.sink.mode
+        if mode == "tempfail":
+            self.sink.refused += 1
+            return "451 4.3.0 Try again later"
+        if mode == "reject":
+            self.sink.refused += 1
+            return "550 5.1.1 Mailbox unavailable"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.sink.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.sink.messages.append((rcpt, message))
+        return "250 OK"
+
+
+class SmtpSink:
+    """An SMTP server on 127.0.0.1 that records what it receives; it can refuse (4xx) or reject (5xx)."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages: list[tuple[str, EmailMessage]] = []
+        self.mode = "accept"
+        self.refused = 0
+        self.lock = threading.Lock()
+        self.controller = Controller(_SinkHandler(self), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> SmtpSink:
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.messages.clear()
+        self.mode = "accept"
+        self.refused = 0
+
+    def to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for rcpt, m in self.messages if rcpt.lower() == address.lower()]
+
+    def wait_for(self, count: int, *, to: str | None = None, timeout: float = 30.0) -> list[EmailMessage]:
+        """Wait until ``count`` messages arrived (for ``to``, if given) and return them."""
+
+        def arrived() -> list[EmailMessage]:
+            with self.lock:
+                return [m for rcpt, m in self.messages if to is None or rcpt.lower() == to.lower()]
+
+        wait_until(lambda: len(arrived()) >= count, timeout=timeout, message=f"{count} message(s) to {to or 'anyone'}")
+        return arrived()
+
+
+def database_url(settings_dict: dict) -> str:
+    """Return a DATABASE_URL that points a subprocess at the database the tests use."""
+    engine = settings_dict["ENGINE"]
+    if engine.endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or "postgres"
+    password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+class CeleryWorker:
+    """A real `celery worker` process for the test database, broker and SMTP sink."""
+
+    def __init__(self, *, env: dict[str, str], concurrency: int = 2):
+        self.env = env
+        self.concurrency = concurrency
+        self.proc: subprocess.Popen | None = None
+        self.log_path = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
+
+    def start(self, timeout: float = 60.0) -> CeleryWorker:
+        ready = Path(tempfile.mkdtemp()) / "ready"
+        env = {**os.environ, **self.env, "CELERY_READY_FILE": str(ready)}
+        cmd = [
+            sys.executable, "-m", "celery", "-A", "swsdigital", "worker",
+            "--pool=threads", f"--concurrency={self.concurrency}", "--loglevel=INFO",
+            "--without-heartbeat", "--without-mingle", "--without-gossip",
+        ]  # fmt: skip
+        self._log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            wait_until(
+                lambda: ready.exists() or self.proc.poll() is not None, timeout=timeout, message="the worker to start"
+            )
+        finally:
+            shutil.rmtree(ready.parent, ignore_errors=True)
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"Celery worker exited at start:\n{self.log()}")
+        return self
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-5000:]
+
+    def kill(self) -> None:
+        """SIGKILL the worker, as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if getattr(self, "_log", None):
+            self._log.close()
