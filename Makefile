@@ -59,7 +59,7 @@ format: $(STAMP_DEV)
 	$(PY) -m ruff check --fix .
 
 messages: $(STAMP_DEV)
-	$(PY) manage.py makemessages -l de -l en --no-obsolete --ignore=.venv* --ignore=var --ignore=staticfiles --ignore=bench
+	$(PY) manage.py makemessages -l de -l en --no-obsolete --no-location --ignore=.venv* --ignore=var --ignore=staticfiles --ignore=bench
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv* -v0
 
