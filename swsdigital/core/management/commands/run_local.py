@@ -24,15 +24,20 @@ class Command(BaseCommand):
                 "--loglevel=INFO", "--pool=threads", "--concurrency=4",
             ],
         }  # fmt: skip
+        stop = []
+        # Explicit handlers: a runner started in the background inherits an ignored SIGINT.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, lambda *_: stop.append(True))
         procs = {name: subprocess.Popen(cmd, env=os.environ.copy()) for name, cmd in commands.items()}
         self.stdout.write(self.style.SUCCESS(f"Portal on http://{addr}/ (English: /en/). Press Ctrl-C to stop."))
         try:
-            while all(p.poll() is None for p in procs.values()):
-                time.sleep(0.5)
-            failed = [n for n, p in procs.items() if p.poll() is not None]
-            self.stderr.write(f"Stopped because {', '.join(failed)} exited.")
-        except KeyboardInterrupt:
-            self.stdout.write("Stopping …")
+            while not stop and all(p.poll() is None for p in procs.values()):
+                time.sleep(0.3)
+            if stop:
+                self.stdout.write("Stopping …")
+            else:
+                failed = [n for n, p in procs.items() if p.poll() is not None]
+                self.stderr.write(f"Stopped because {', '.join(failed)} exited.")
         finally:
             for p in procs.values():
                 if p.poll() is None:
