@@ -257,6 +257,35 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
+# Idle timeout: a session lives SESSION_COOKIE_AGE after the last request; absolute: at most this long.
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=30 * 24 * 3600)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "swsdigital.core.middleware.SessionAbsoluteTimeoutMiddleware",
+)
+
+# Content Security Policy: no inline script or style anywhere; scripts that must be inline carry a nonce.
+CSP_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+try:  # Django >= 6.0 has CSP built in, with per-request nonces.
+    from django.utils.csp import CSP
+
+    SECURE_CSP = {**CSP_POLICY, "script-src": [CSP.SELF, CSP.NONCE]}
+    MIDDLEWARE.insert(1, "django.middleware.csp.ContentSecurityPolicyMiddleware")
+    TEMPLATES[0]["OPTIONS"]["context_processors"].append("django.template.context_processors.csp")
+except ImportError:  # Django 5.2 (Python 3.11): the same policy as a static header, without nonces.
+    MIDDLEWARE.insert(1, "swsdigital.core.middleware.StaticCSPMiddleware")
 
 # --- Forms ------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

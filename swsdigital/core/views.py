@@ -4,11 +4,13 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.http import FileResponse, Http404
 
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 
+@transaction.non_atomic_requests
 def media_serve(request, path: str):
     """Serve a file from MEDIA_ROOT; never as HTML or script."""
     root = Path(settings.MEDIA_ROOT).resolve()
