@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "swsdigital.core.middleware.RateLimitMiddleware",
+    "swsdigital.core.middleware.StaffSecondFactorMiddleware",
 ]
 
 TEMPLATES = [
@@ -163,6 +164,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "SWS Digital"
+# Staff must set up a second factor before they reach the admin.
+ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "de"

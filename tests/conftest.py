@@ -60,6 +60,18 @@ def _isolated_cache():
 
 
 @pytest.fixture
+def admin_user(db, django_user_model):
+    """A superuser with a verified address and TOTP set up, as staff must have to reach the admin."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    user = django_user_model.objects.create_superuser(email="admin@example.com", password="password")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
 def form_protection_data() -> dict:
     """POST fields that pass the honeypot and minimum-fill-time checks."""
     started = signing.dumps(time.time() - 60, salt="swsdigital.core.forms.started")

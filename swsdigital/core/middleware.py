@@ -3,7 +3,9 @@
 import time
 
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from .ratelimit import RateLimited
 
@@ -51,3 +53,24 @@ class StaticCSPMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.header)
         return response
+
+
+class StaffSecondFactorMiddleware:
+    """Staff reach the admin only with a second factor (TOTP) set up in their account."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.ADMIN_REQUIRE_MFA and request.path_info.startswith("/admin/"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and user.is_staff:
+                from allauth.mfa.utils import is_mfa_enabled
+
+                if not is_mfa_enabled(user):
+                    messages.warning(
+                        request,
+                        _("Please set up two-factor authentication before you open the administration."),
+                    )
+                    return redirect("mfa_activate_totp")
+        return self.get_response(request)

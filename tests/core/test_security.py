@@ -140,3 +140,15 @@ def test_session_ends_after_the_absolute_lifetime(client, django_user_model, set
     session.save()
     client.get("/")
     assert "_auth_user_id" not in client.session
+
+
+def test_staff_without_second_factor_are_sent_to_set_it_up(client, django_user_model):
+    staff = django_user_model.objects.create_user(email="office@example.org", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/totp/" in response["Location"]
+
+
+def test_staff_with_totp_reach_the_admin(admin_client):
+    assert admin_client.get("/admin/").status_code == 200

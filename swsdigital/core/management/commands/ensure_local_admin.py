@@ -28,3 +28,7 @@ class Command(BaseCommand):
                 f"reset with: .venv/bin/python manage.py changepassword {LOCAL_ADMIN_EMAIL})"
             )
         self.stdout.write(self.style.SUCCESS(message))
+        self.stdout.write(
+            "The admin asks staff to set up two-factor authentication (any TOTP app) first; "
+            "to skip that on a local machine, start with ADMIN_REQUIRE_MFA=false."
+        )
