@@ -39,11 +39,13 @@ def test_navigation_works_at_phone_width(page, site, screenshot):
     toggler = page.locator(".navbar-toggler")
     assert toggler.get_attribute("aria-expanded") == "false"
     toggler.click()
-    nav_link.wait_for(state="visible")
+    page.locator("#main-nav.collapse.show").wait_for()  # the opening transition has ended
+    assert nav_link.is_visible()
     assert toggler.get_attribute("aria-expanded") == "true"
     no_horizontal_scroll = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert no_horizontal_scroll
     toggler.click()
+    page.locator("#main-nav.collapse:not(.show)").wait_for(state="attached")
     nav_link.wait_for(state="hidden")
     screenshot(page, "home-phone")
 
