@@ -18,7 +18,7 @@ ADDR ?= 127.0.0.1:8000
 help:
 	@echo "make run       start the portal on http://$(ADDR)/ with a Celery worker and beat (Ctrl-C stops)"
 	@echo "make test      run the whole test suite (PostgreSQL/Redis/browser tests run when configured)"
-	@echo "make lint      ruff lint + format check, missing migrations, deploy checks"
+	@echo "make lint      ruff lint + format check, missing migrations, deploy checks, dependency audit"
 	@echo "make format    format the code with ruff"
 	@echo "make messages  update and compile the German and English translation catalogues"
 	@echo "make bench     benchmarks (see bench/README.md)"
@@ -53,6 +53,7 @@ lint: $(STAMP_DEV)
 	DEBUG=false SECRET_KEY=ci-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60) \
 	  ALLOWED_HOSTS=portal.example SITE_URL=https://portal.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
 
 format: $(STAMP_DEV)
 	$(PY) -m ruff format .
