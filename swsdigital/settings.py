@@ -167,7 +167,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_allauth/ words allauth's own pages in the Sie-Form; makemessages writes only to locale/.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Berlin"

@@ -289,3 +289,11 @@ def test_failed_logins_for_one_address_are_limited_with_a_translated_message(cli
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert 'class="alert alert-danger"' in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/konto/login/", "/konto/signup/", "/konto/password/reset/"])
+def test_german_account_pages_address_people_formally(client, db, path):
+    html = client.get(path).content.decode()
+    assert "Sie" in html
+    for informal in ("Du hast", "du ", "dein", "Gib ", "erstelle"):
+        assert informal not in html, informal
