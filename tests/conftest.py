@@ -51,6 +51,29 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hash test passwords cheaply; the slow production hasher only costs CPU here."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_file_cache(tmp_path_factory):
+    """Keep the tests' file cache apart from var/cache, which a running `make run` uses."""
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("FileBasedCache"):
+        yield
+        return
+    location = tmp_path_factory.mktemp("cache")
+    with override_settings(CACHES={"default": {**default, "LOCATION": str(location)}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (rate limits, cached profile)."""
