@@ -297,3 +297,10 @@ def test_german_account_pages_address_people_formally(client, db, path):
     assert "Sie" in html
     for informal in ("Du hast", "du ", "dein", "Gib ", "erstelle"):
         assert informal not in html, informal
+
+
+def test_account_navigation_marks_the_current_page(client, member):
+    _login(client)
+    html = client.get("/konto/password/change/").content.decode()
+    assert 'class="nav-link active" aria-current="page" href="/konto/password/change/"' in html
+    assert html.count('aria-current="page"') == 1
