@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -184,3 +185,36 @@ def test_docker_context_leaves_local_state_out():
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".git", ".venv*", "var", "staticfiles", ".env"):
         assert entry in ignored
+
+
+def _production_subprocess(args: list[str], tmp_path, **extra: str) -> subprocess.CompletedProcess:
+    shell = {"SECRET_KEY": "k" + "9fG2xQ7vLmP4rT8wZ1cY6bN3hJ5dS0aE" * 2, "ALLOWED_HOSTS": "portal.example"}
+    env = {k: v for k, v in os.environ.items() if not k.endswith("URL") and k != "TEST_DATABASE_NAME"}
+    env.update(_environment("web", shell))
+    env.update({"VAR_DIR": str(tmp_path), "MEDIA_ROOT": str(tmp_path / "media"), **extra})
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_the_image_build_step_collects_static_files(tmp_path):
+    """What the Dockerfile's collectstatic step does, with production storage (hashed, compressed)."""
+    static_root = tmp_path / "static"
+    result = _production_subprocess(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        tmp_path,
+        STATIC_ROOT=str(static_root),
+        CELERY_BROKER_URL="memory://",
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((static_root / "staticfiles.json").read_text())["paths"]
+    assert "css/site.css" in manifest and "vendor/bootstrap/bootstrap.min.css" in manifest
+    assert (static_root / manifest["css/site.css"]).exists()
+    assert (static_root / "css" / "site.css.gz").exists()
+
+
+def test_gunicorn_loads_the_application_with_the_compose_environment(tmp_path):
+    command = _command("web")
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    result = _production_subprocess([gunicorn, "--check-config", *command[1:]], tmp_path)
+    assert result.returncode == 0, result.stderr
+    broken = _production_subprocess([gunicorn, "--check-config", "swsdigital.nowhere:application"], tmp_path)
+    assert broken.returncode != 0  # the check really imports the module
