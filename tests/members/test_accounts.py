@@ -304,3 +304,44 @@ def test_account_navigation_marks_the_current_page(client, member):
     html = client.get("/konto/password/change/").content.decode()
     assert 'class="nav-link active" aria-current="page" href="/konto/password/change/"' in html
     assert html.count('aria-current="page"') == 1
+
+
+def test_signup_with_a_taken_address_reveals_nothing_and_mails_the_owner(client, member):
+    response = client.post("/konto/signup/", {"email": member.email, "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302  # the same answer as for a new address
+    [mail] = OutboxEmail.objects.all()
+    assert mail.template == "account/account_already_exists"
+    assert mail.language == "de"
+    assert mail.subject == "Sie haben bereits ein Konto"
+    assert _link(mail.body_text).startswith("/konto/password/reset/")
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/konto/password/reset/key/zz-falsch/", "ungültig"),
+        ("/konto/confirm-email/falscher-schluessel/", "abgelaufen oder ungültig"),
+        ("/en/account/confirm-email/wrong-key/", "expired or is invalid"),
+    ],
+)
+def test_broken_links_from_mails_explain_themselves(client, db, path, message):
+    response = client.get(path, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/konto/login/", "/konto/signup/", "/konto/password/reset/"])
+def test_entrance_pages_query_budget(client, db, path, django_assert_max_num_queries):
+    client.get(path)  # warm the profile cache
+    with django_assert_max_num_queries(3):
+        assert client.get(path).status_code == 200
+
+
+def test_account_pages_query_budget(client, member, django_assert_max_num_queries):
+    for i in range(10):
+        EmailAddress.objects.create(user=member, email=f"alias{i}@example.org", verified=i % 2 == 0)
+    _login(client)
+    for path, budget in [("/konto/email/", 6), ("/konto/2fa/", 6), ("/konto/password/change/", 4)]:
+        client.get(path)
+        with django_assert_max_num_queries(budget):
+            assert client.get(path).status_code == 200
