@@ -112,6 +112,9 @@ def celery_queue():
             "processed_folder": str(broker_dir / "processed"),
         }
         env["CELERY_BROKER_DIR"] = str(broker_dir)
+    # Connections opened before this point still point at the old broker folder: drop them.
+    app._pool = None
+    app.amqp._producer_pool = None
     yield env
     if broker_dir:
         shutil.rmtree(broker_dir, ignore_errors=True)

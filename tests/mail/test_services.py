@@ -12,7 +12,6 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from swsdigital.celery import app as celery_app
 from swsdigital.mail import services
 from swsdigital.mail.backends import EmlFileBackend
 from swsdigital.mail.models import OutboxEmail
@@ -57,11 +56,19 @@ def failing(settings):
 
 
 @pytest.fixture
-def eager():
-    """Run handed-over tasks in this process, so a hand-over is followed to the sent message."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
+def eager(monkeypatch):
+    """Run handed-over tasks in this process, so a hand-over is followed to the sent message.
+
+    Celery's own eager mode would still open a broker connection; this one never touches the broker.
+    """
+    handed = []
+
+    def run_now(args, countdown=None, **options):
+        handed.append((args, countdown))
+        return email_deliver_task.run(*args)
+
+    monkeypatch.setattr(email_deliver_task, "apply_async", run_now)
+    return handed
 
 
 @pytest.fixture
@@ -119,7 +126,9 @@ def test_render_does_not_change_the_active_language(profile):
 
 
 def test_subject_is_collapsed_to_one_line_and_html_is_optional(db, test_templates):
-    subject, text, html = services.email_render(template="testing/notice", context={"title": "Tag der\nOffenen Tür"})
+    subject, text, html = services.email_render(
+        template="testing/notice", context={"title": "Tag der\nOffenen Tür"}, language="de"
+    )
     assert subject == "Termine: Tag der Offenen Tür"
     assert "\n" not in subject
     assert html == ""
