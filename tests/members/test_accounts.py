@@ -107,6 +107,7 @@ def test_password_reset_goes_through_the_outbox_in_german_and_all_steps_work(cli
     assert mail.language == "de"
     assert mail.subject == "Passwort zurücksetzen"
     assert "Passwort" in mail.body_text and "password" not in mail.body_text.lower().replace("/password/", "")
+    assert "Neues Passwort wählen" in mail.body_html and '<html lang="de">' in mail.body_html
     path = _link(mail.body_text)
     assert path.startswith("/konto/password/reset/key/")
 
@@ -283,6 +284,7 @@ def test_allauth_rate_limit_answers_with_the_portals_429_page(client, db, settin
     html = response.content.decode()
     assert '<html lang="de">' in html and 'class="site-header' in html
     assert 'class="container py-5 error-page"' in html
+    assert "Zu viele Anfragen" in html
 
 
 def test_failed_logins_for_one_address_are_limited_with_a_translated_message(client, member):
