@@ -77,9 +77,21 @@ def _own_file_cache(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (rate limits, cached profile)."""
-    cache.clear()
+    _cache_clear()
     yield
-    cache.clear()
+    _cache_clear()
+
+
+def _cache_clear() -> None:
+    # With Redis, the cache may share its database with the Celery broker of the integration
+    # tests; clear() would flush queued tasks too, so delete only the cache's own keys.
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*" if cache.key_prefix else "*:*:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture
