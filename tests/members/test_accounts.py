@@ -358,3 +358,11 @@ def test_logged_in_member_without_staff_rights_gets_403_from_the_admin_not_a_loo
     assert response.status_code == 403
     assert len(response.redirect_chain) == 1
     assert "Zugriff verweigert" in response.content.decode()
+
+
+def test_a_wrong_password_is_not_reported_as_marked_fields(client, member):
+    html = _login(client, password="falsch-falsch").content.decode()
+    assert "Die E-Mail-Adresse und/oder das Passwort sind leider falsch." in html
+    assert "Bitte korrigieren Sie die markierten Felder." not in html
+    signup = client.post("/konto/signup/", {"email": "kaputt", "password1": PASSWORD, "password2": PASSWORD})
+    assert "Bitte korrigieren Sie die markierten Felder." in signup.content.decode()
