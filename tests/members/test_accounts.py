@@ -38,6 +38,8 @@ def _login(client, email: str = "anna@example.org", password: str = PASSWORD):
 def test_signup_queues_a_german_verification_mail_whose_link_logs_in(client, db):
     response = client.post("/konto/signup/", {"email": "Neu@Example.org", "password1": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 302
+    sent_page = client.get(response["Location"]).content.decode()
+    assert "Wir haben Ihnen eine E-Mail zur Bestätigung gesendet." in sent_page
     [mail] = OutboxEmail.objects.all()
     assert mail.to == "neu@example.org"
     assert mail.template == "account/email_confirmation_signup"
