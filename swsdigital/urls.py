@@ -1,21 +1,17 @@
 """URL configuration: German at the root, English under /en/ with translated paths."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.auth.views import redirect_to_login
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.views import media_serve
 
-
-def admin_login(request, extra_context=None):
-    """Staff log in through allauth (rate limits, verification), then reach the admin."""
-    return redirect_to_login(request.GET.get("next", "/admin/"), login_url="account_login")
-
-
-admin.site.login = admin_login
+# Staff log in through allauth (rate limits, verification, 2FA), then reach the admin; a logged-in
+# person without staff rights gets the 403 page instead of a redirect loop between admin and login.
+admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("SWS Digital administration")
 admin.site.site_title = _("SWS Digital")
 admin.site.index_title = _("Portal administration")

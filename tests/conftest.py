@@ -51,12 +51,47 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hash test passwords cheaply; the slow production hasher only costs CPU here."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_file_cache(tmp_path_factory):
+    """Keep the tests' file cache apart from var/cache, which a running `make run` uses."""
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("FileBasedCache"):
+        yield
+        return
+    location = tmp_path_factory.mktemp("cache")
+    with override_settings(CACHES={"default": {**default, "LOCATION": str(location)}}):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (rate limits, cached profile)."""
-    cache.clear()
+    _cache_clear()
     yield
-    cache.clear()
+    _cache_clear()
+
+
+def _cache_clear() -> None:
+    # With Redis, the cache may share its database with the Celery broker of the integration
+    # tests; clear() would flush queued tasks too, so delete only the cache's own keys.
+    if settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*" if cache.key_prefix else "*:*:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
 
 
 @pytest.fixture
@@ -101,6 +136,9 @@ def celery_queue():
             "processed_folder": str(broker_dir / "processed"),
         }
         env["CELERY_BROKER_DIR"] = str(broker_dir)
+    # Connections opened before this point still point at the old broker folder: drop them.
+    app._pool = None
+    app.amqp._producer_pool = None
     yield env
     if broker_dir:
         shutil.rmtree(broker_dir, ignore_errors=True)

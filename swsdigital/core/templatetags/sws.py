@@ -1,6 +1,6 @@
 """Template helpers shared by every app."""
 
-from django import template
+from django import forms, template
 from django.utils.http import urlencode
 
 from swsdigital.core.markdown import render_markdown
@@ -24,3 +24,34 @@ def query_replace(context, **kwargs) -> str:
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.lists()), doseq=True) if params else "?"
+
+
+@register.filter
+def is_checkbox(field) -> bool:
+    """Return whether a bound field renders as a single checkbox."""
+    return getattr(field.field.widget, "input_type", "") == "checkbox"
+
+
+@register.filter
+def bootstrap_widget(field):
+    """Render a bound field's widget with Bootstrap classes, tied to its help text and errors by aria attributes."""
+    widget = field.field.widget
+    input_type = getattr(widget, "input_type", "")
+    if input_type in ("checkbox", "radio"):
+        css = "form-check-input"
+    elif input_type == "select" or isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    attrs = {"class": f"{widget.attrs.get('class', '')} {css}".strip()}
+    described_by = []
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+    if field.errors:
+        described_by.append(f"{field.auto_id}_error")
+        attrs["aria-invalid"] = "true"
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,129 @@
+"""Settings from the environment: production mode refuses weak configuration and passes Django's deploy checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from tests.harness import ROOT
+
+# Variables that would leak the test run's configuration into the subprocess.
+_CONFIG_VARS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SITE_URL",
+    "DATABASE_URL",
+    "TEST_DATABASE_NAME",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "CELERY_BROKER_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_SETTINGS_MODULE",
+)
+
+
+def _run(args: list[str], tmp_path, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in _CONFIG_VARS}
+    clean.update({"DJANGO_SETTINGS_MODULE": "swsdigital.settings", "VAR_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _setup(tmp_path, **env: str) -> subprocess.CompletedProcess:
+    return _run(["-c", "import django; django.setup(); print('started')"], tmp_path, **env)
+
+
+def _production_env() -> dict[str, str]:
+    return {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "portal.sws-digital.example",
+        "SITE_URL": "https://portal.sws-digital.example",
+        "DATABASE_URL": "postgres://sws:secret@db:5432/sws",
+        "REDIS_URL": "redis://redis:6379/0",
+        "EMAIL_URL": "smtp://mail:1025",
+        "DEFAULT_FROM_EMAIL": "SWS Digital <info@sws-digital.example>",
+    }
+
+
+def test_local_defaults_start_without_any_configuration(tmp_path):
+    result = _setup(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY"),
+        ({"SECRET_KEY": "dev-only-insecure-key-change-me"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short-but-random-Zx81"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "ab" * 40}, "SECRET_KEY"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS"),
+        ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+    ],
+    ids=["no-key", "dev-key", "short-key", "repetitive-key", "no-hosts", "empty-hosts"],
+)
+def test_production_mode_refuses_to_start_with_weak_settings(tmp_path, changes, message):
+    env = _production_env()
+    for key, value in changes.items():
+        if value is None:
+            env.pop(key)
+        else:
+            env[key] = value
+    result = _setup(tmp_path, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_debug_mode_accepts_the_development_key(tmp_path):
+    result = _setup(tmp_path, DEBUG="true", SECRET_KEY="dev-only-insecure-key-change-me")
+    assert result.returncode == 0, result.stderr
+
+
+def test_good_production_environment_passes_the_deploy_checks(tmp_path):
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_are_secure_and_use_the_servers(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT, "
+        "s.SECURE_HSTS_SECONDS > 0, s.SECURE_PROXY_SSL_HEADER[0], s.DATABASES['default']['ENGINE'], "
+        "s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+        "s.STORAGES['staticfiles']['BACKEND'], s.CSRF_TRUSTED_ORIGINS, s.ACCOUNT_DEFAULT_HTTP_PROTOCOL)"
+    )
+    result = _run(["-c", code], tmp_path, **_production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        "HTTP_X_FORWARDED_PROTO",
+        "django.db.backends.postgresql",
+        "django.core.cache.backends.redis.RedisCache",
+        "redis://redis:6379/0",
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail",
+        "1025",
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "['https://portal.sws-digital.example']",
+        "https",
+    ]
+
+
+def test_ssl_redirect_can_be_left_to_the_proxy(tmp_path):
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT)"
+    result = _run(["-c", code], tmp_path, **_production_env(), SECURE_SSL_REDIRECT="false")
+    assert result.stdout.strip() == "False"
