@@ -100,6 +100,8 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
             self.initial["submission_token"] = uuid.uuid4().hex
         statutes_url = reverse("pages:statutes")
         privacy_url = reverse("pages:privacy")
+        statutes_text = _("Read the statutes")
+        privacy_text = _("Read the privacy notice")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -138,8 +140,8 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
             Fieldset(
                 _("Consents"),
                 HTML(
-                    f'<p class="form-text"><a href="{statutes_url}">{_("Read the statutes")}</a> · '
-                    f'<a href="{privacy_url}">{_("Read the privacy notice")}</a></p>'
+                    f'<p class="form-text"><a href="{statutes_url}">{statutes_text}</a> · '
+                    f'<a href="{privacy_url}">{privacy_text}</a></p>'
                 ),
                 "statutes",
                 "privacy",

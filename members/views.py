@@ -101,7 +101,7 @@ def confirm(request, token: str):
 def link_resend(request):
     """Mail a new confirmation link; the answer never says whether the address is known."""
     rate_limit_request(request, scope="members-link", limit=5, period=3600)
-    form = LinkResendForm(request.POST or None)
+    form = LinkResendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.membership_application_link_resend(email=form.cleaned_data["email"])
         return redirect("members:join_sent")
@@ -191,7 +191,11 @@ def area(request):
     member = selectors.member_for_user(user=request.user)
     if member is None:
         return render(request, "members/area/not_member.html", status=403)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=member)
+    form = ProfileForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=member,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.member_profile_update(
@@ -214,7 +218,8 @@ def area_directory(request):
     """Choose directory visibility per field."""
     member = _member_or_403(request)
     form = DirectoryForm(
-        request.POST or None, initial={"listed": member.directory_listed, "fields": member.directory_fields}
+        request.POST if request.method == "POST" else None,
+        initial={"listed": member.directory_listed, "fields": member.directory_fields},
     )
     if request.method == "POST" and form.is_valid():
         services.member_directory_update(
@@ -233,7 +238,9 @@ def area_directory(request):
 def area_contacts(request):
     """List the contacts and invite colleagues."""
     member = _member_or_403(request)
-    form = ContactInviteForm(request.POST or None, initial={"language": request.user.language})
+    form = ContactInviteForm(
+        request.POST if request.method == "POST" else None, initial={"language": request.user.language}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.contact_invite(member=member, by=request.user, data=form.cleaned_data)
@@ -305,7 +312,7 @@ def area_export(request):
 def area_resign(request):
     """Request the resignation with the date the statutes give."""
     member = _member_or_403(request)
-    form = ResignationForm(request.POST or None)
+    form = ResignationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.member_resignation_request(member=member, by=request.user)

@@ -121,14 +121,13 @@ def make_application(membership_type):
 def make_member(membership_type):
     def make(*, name: str | None = None, listed: bool = True, fields=("description", "website", "logo"), **extra):
         number = next(_numbers)
-        member = Member.objects.create(
-            name=name or f"Mitglied {number}",
-            street="Hauptstraße 1", postcode="08056", city="Zwickau", region=extra.pop("region", Region.ZWICKAU),
-            membership_type=extra.pop("membership_type", membership_type), number=number,
-            slug=f"mitglied-{number}", joined_on=timezone.localdate(), directory_listed=listed,
-            directory_fields=list(fields), description="Beschreibung", website="https://example.org", **extra,
-        )  # fmt: skip
-        return member
+        values = {
+            "name": name or f"Mitglied {number}", "street": "Hauptstraße 1", "postcode": "08056", "city": "Zwickau",
+            "region": Region.ZWICKAU, "membership_type": membership_type, "number": number,
+            "slug": f"mitglied-{number}", "joined_on": timezone.localdate(), "directory_listed": listed,
+            "directory_fields": list(fields), "description": "Beschreibung", "website": "https://example.org",
+        }  # fmt: skip
+        return Member.objects.create(**{**values, **extra})
 
     return make
 
