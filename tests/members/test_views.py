@@ -207,7 +207,7 @@ def test_directory_query_budget_with_500_members(client, membership_type, django
             directory_listed=True,
             directory_fields=["topics", "description", "logo"],
             description="Text",
-        )  # fmt: skip
+        )
         for i in range(500)
     )
     through = Member.topics.through
