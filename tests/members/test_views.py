@@ -335,3 +335,15 @@ def test_resignation_page(client, member_user):
     assert Member.objects.get().resignation_requested_at is not None
     response = client.post("/konto/mitgliedschaft/kuendigung/", {"confirm": "on"}, follow=True)
     assert "bereits" in response.content.decode()
+
+
+def test_join_page_query_budget(client, membership_type, django_assert_max_num_queries):
+    from decimal import Decimal
+
+    from members.models import MembershipType
+
+    for i in range(20):
+        MembershipType.objects.create(slug=f"typ-{i}", name_de=f"Typ {i}", category="company", annual_fee=Decimal(i))
+        Topic.objects.create(slug=f"thema-{i}", name_de=f"Thema {i}")
+    with django_assert_max_num_queries(6):
+        assert client.get("/mitglied-werden/").status_code == 200
