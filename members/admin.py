@@ -4,8 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from swsdigital.privacy.models import Consent
 
 from . import selectors, services
 from .exports import applications_csv_response, members_csv_response
@@ -96,7 +100,8 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     filter_horizontal = ("topics",)
     readonly_fields = (
         "status", "known", "language", "submission_token", "submitted_ip", "created_at", "confirmed_at",
-        "decided_at", "decided_by", "decision_message", "member", "further_contacts",
+        "decided_at", "decided_by", "decision_message", "member", "further_contacts", "consents_given",
+        "logo_preview",
     )  # fmt: skip
     actions = ("approve_selected", "reject_selected", "export_csv")
     change_form_template = "admin/members/membershipapplication/change_form.html"
@@ -107,6 +112,24 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     @admin.display(description=_("contact"))
     def contact_name(self, obj: MembershipApplication) -> str:
         return obj.contact_name
+
+    @admin.display(description=_("consents"))
+    def consents_given(self, obj: MembershipApplication) -> str:
+        rows = Consent.objects.filter(subject_ref=f"membership-application:{obj.pk}").select_related("text")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} v{} – {}",
+                ((c.text.key, c.text.version, _("confirmed") if c.confirmed_at else _("not confirmed")) for c in rows),
+            )
+            or "–"
+        )
+
+    @admin.display(description=_("logo"))
+    def logo_preview(self, obj: MembershipApplication) -> str:
+        if not obj.logo_thumbnail:
+            return "–"
+        return format_html('<img src="{}" alt="" width="160">', obj.logo_thumbnail.url)
 
     @admin.action(description=_("Approve selected applications"), permissions=["change"])
     def approve_selected(self, request, queryset):

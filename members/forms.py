@@ -80,7 +80,7 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
     newsletter = forms.BooleanField(
         label=_("I would like to receive the newsletter by email. I can unsubscribe at any time."), required=False
     )
-    submission_token = forms.CharField(widget=forms.HiddenInput)
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     class Meta:
         model = MembershipApplication

@@ -125,3 +125,9 @@ def test_staff_without_permission_cannot_decide(client, make_application, django
     response = client.post(f"/admin/members/membershipapplication/{application.pk}/decide/", {"decision": "approve"})
     assert response.status_code == 403
     assert MembershipApplication.objects.get().status == Status.SUBMITTED
+
+
+def test_application_page_shows_recorded_consents(admin_client, make_application):
+    application = make_application(newsletter=True)
+    html = admin_client.get(f"/admin/members/membershipapplication/{application.pk}/change/").content.decode()
+    assert "statutes v1" in html and "newsletter v1" in html

@@ -292,3 +292,14 @@ def test_selectors_for_other_apps(member_user, make_member, django_user_model):
     from django.contrib.auth.models import AnonymousUser
 
     assert not selectors.user_is_member(user=AnonymousUser())
+
+
+def test_tasks_call_the_services(make_application, member_user):
+    from members import tasks
+
+    old = make_application(confirmed=False)
+    MembershipApplication.objects.filter(pk=old.pk).update(
+        created_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+    )
+    assert tasks.applications_unconfirmed_purge_task() == 1
+    assert tasks.members_resignations_apply_task() == 0

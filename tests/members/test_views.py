@@ -347,3 +347,16 @@ def test_join_page_query_budget(client, membership_type, django_assert_max_num_q
         Topic.objects.create(slug=f"thema-{i}", name_de=f"Thema {i}")
     with django_assert_max_num_queries(6):
         assert client.get("/mitglied-werden/").status_code == 200
+
+
+def test_english_application_gets_english_mail_and_links(client, membership_type, form_protection_data):
+    data = {**application_post(membership_type), **form_protection_data}
+    response = client.post("/en/join/", data)
+    assert response.status_code == 302 and response["Location"] == "/en/join/sent/"
+    application = MembershipApplication.objects.get()
+    assert application.language == "en"
+    mail = OutboxEmail.objects.get()
+    assert mail.subject == "Please confirm your membership application"
+    assert "/en/join/confirm/" in mail.body_text
+    page = client.get("/en/join/sent/")
+    assert "Please check your inbox" in page.content.decode()
