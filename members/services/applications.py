@@ -80,6 +80,7 @@ def _send_confirmation(application: MembershipApplication) -> None:
     )
 
 
+@transaction.atomic
 def membership_application_create(
     *,
     data: dict,

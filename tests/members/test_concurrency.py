@@ -59,3 +59,31 @@ def test_concurrent_approval_of_the_same_application_admits_once(make_applicatio
         t.join(timeout=60)
     assert sorted(outcomes) == ["ValidationError"] * 3 + ["ok"]
     assert Member.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_sent_twice_at_once_stores_one_application(membership_type):
+    from swsdigital.mail.models import OutboxEmail
+    from tests.members.conftest import application_data
+
+    barrier = threading.Barrier(4)
+    results: list[int] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait(timeout=10)
+            application = services.membership_application_create(
+                data=application_data(membership_type), submission_token="same-token"
+            )
+            results.append(application.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(results) == 4 and len(set(results)) == 1
+    assert MembershipApplication.objects.count() == 1
+    assert OutboxEmail.objects.filter(template="members/application_confirm").count() == 1
