@@ -117,3 +117,11 @@ def membership_figures() -> dict:
         "ended": Member.objects.exclude(pk__in=active.values("pk")).count(),
         "applications": list(MembershipApplication.objects.values("status").annotate(n=Count("pk")).order_by("status")),
     }
+
+
+def applications_newsletter_optins(*, since=None) -> list[dict]:
+    """Return applicants who confirmed their address and asked for the newsletter (email, language, confirmed_at)."""
+    qs = MembershipApplication.objects.filter(newsletter=True, confirmed_at__isnull=False)
+    if since is not None:
+        qs = qs.filter(confirmed_at__gte=since)
+    return list(qs.order_by("confirmed_at").values("email", "language", "confirmed_at"))

@@ -304,3 +304,12 @@ def test_tasks_call_the_services(make_application, member_user):
     )
     assert tasks.applications_unconfirmed_purge_task() == 1
     assert tasks.members_resignations_apply_task() == 0
+
+
+def test_newsletter_optins_of_confirmed_applications(make_application):
+    make_application(newsletter=True)
+    make_application(newsletter=True, email="unconfirmed@example.org", confirmed=False)
+    make_application(newsletter=False, email="no@example.org")
+    optins = selectors.applications_newsletter_optins()
+    assert [o["email"] for o in optins] == ["jens.meier@example.org"]
+    assert optins[0]["language"] == "de" and optins[0]["confirmed_at"]
