@@ -109,6 +109,9 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("membership_type", "decided_by", "member")
 
+    def has_add_permission(self, request) -> bool:
+        return False  # applications come from the form, with their confirmation and consents
+
     @admin.display(description=_("contact"))
     def contact_name(self, obj: MembershipApplication) -> str:
         return obj.contact_name
@@ -213,6 +216,11 @@ class MemberAdmin(admin.ModelAdmin):
     inlines = (ContactInline,)
     actions = ("export_csv", "confirm_resignation")
     change_list_template = "admin/members/member/change_list.html"
+
+    def save_model(self, request, obj: Member, form, change: bool) -> None:
+        if not obj.number:  # a member staff add by hand gets the next number like an admitted one
+            obj.number = services.membership_number_next()
+        super().save_model(request, obj, form, change)
 
     @admin.action(description=_("Export selected as CSV"))
     def export_csv(self, request, queryset):

@@ -143,11 +143,11 @@ def detail(request, slug: str):
     return render(
         request,
         "members/detail.html",
-        {"member": member, "main_contact": main, "schema_json": _organisation_schema(request, member, main)},
+        {"member": member, "main_contact": main, "schema_json": _organisation_schema(member, main)},
     )
 
 
-def _organisation_schema(request, member: Member, main) -> str:
+def _organisation_schema(member: Member, main) -> str:
     """Return schema.org Organization JSON-LD with only the fields the member shows."""
     data = {
         "@context": "https://schema.org",

@@ -131,3 +131,22 @@ def test_application_page_shows_recorded_consents(admin_client, make_application
     application = make_application(newsletter=True)
     html = admin_client.get(f"/admin/members/membershipapplication/{application.pk}/change/").content.decode()
     assert "statutes v1" in html and "newsletter v1" in html
+
+
+def test_staff_add_a_member_by_hand_with_the_next_number(admin_client, make_application, membership_type):
+    services_member = make_application()
+    from members import services
+
+    services.membership_application_approve(application=services_member)
+    response = admin_client.post(
+        "/admin/members/member/add/",
+        {
+            "name": "Handarbeit GmbH", "slug": "handarbeit-gmbh", "street": "Markt 1", "postcode": "08523",
+            "city": "Plauen", "region": "vogtlandkreis", "membership_type": membership_type.pk,
+            "status": "active", "joined_on": "2026-01-15", "directory_fields": "[]",
+            "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Member.objects.get(slug="handarbeit-gmbh").number == 2
+    assert admin_client.get("/admin/members/membershipapplication/add/").status_code == 403
