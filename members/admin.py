@@ -1,8 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import User
+from swsdigital.privacy.models import Consent
+
+from . import selectors, services
+from .exports import applications_csv_response, members_csv_response
+from .forms import DecisionForm
+from .models import Contact, Member, MembershipApplication, MembershipType, Topic, User
 
 
 @admin.register(User)
@@ -21,3 +33,225 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(MembershipType)
+class MembershipTypeAdmin(admin.ModelAdmin):
+    list_display = ("name_de", "category", "annual_fee", "is_active", "position")
+    list_editable = ("annual_fee", "is_active", "position")
+    list_filter = ("category", "is_active")
+    prepopulated_fields = {"slug": ("name_de",)}
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name_de", "name_en", "slug")
+    search_fields = ("name_de", "name_en")
+    prepopulated_fields = {"slug": ("name_de",)}
+
+
+def _decide(modeladmin, request, queryset, *, approve: bool) -> None:
+    done = skipped = 0
+    for application in queryset.order_by("created_at"):
+        if application.status != MembershipApplication.Status.SUBMITTED:
+            skipped += 1
+            continue
+        if approve:
+            services.membership_application_approve(application=application, by=request.user)
+        else:
+            services.membership_application_reject(application=application, by=request.user)
+        done += 1
+    if done:
+        text = (
+            ngettext("%d application approved.", "%d applications approved.", done)
+            if approve
+            else ngettext("%d application rejected.", "%d applications rejected.", done)
+        )
+        modeladmin.message_user(request, text % done, messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%d application skipped: it is not awaiting a decision.",
+                "%d applications skipped: they are not awaiting a decision.",
+                skipped,
+            )
+            % skipped,
+            messages.WARNING,
+        )
+
+
+@admin.register(MembershipApplication)
+class MembershipApplicationAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "contact_name",
+        "email",
+        "membership_type",
+        "region",
+        "status",
+        "created_at",
+        "confirmed_at",
+    )
+    list_filter = ("status", "membership_type", "region", "known", "created_at")
+    search_fields = ("name", "email", "first_name", "last_name", "city")
+    list_select_related = ("membership_type",)
+    date_hierarchy = "created_at"
+    filter_horizontal = ("topics",)
+    readonly_fields = (
+        "status", "known", "language", "submission_token", "submitted_ip", "created_at", "confirmed_at",
+        "decided_at", "decided_by", "decision_message", "member", "further_contacts", "consents_given",
+        "logo_preview",
+    )  # fmt: skip
+    actions = ("approve_selected", "reject_selected", "export_csv")
+    change_form_template = "admin/members/membershipapplication/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("membership_type", "decided_by", "member")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # applications come from the form, with their confirmation and consents
+
+    @admin.display(description=_("contact"))
+    def contact_name(self, obj: MembershipApplication) -> str:
+        return obj.contact_name
+
+    @admin.display(description=_("consents"))
+    def consents_given(self, obj: MembershipApplication) -> str:
+        rows = Consent.objects.filter(subject_ref=f"membership-application:{obj.pk}").select_related("text")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} v{} – {}",
+                ((c.text.key, c.text.version, _("confirmed") if c.confirmed_at else _("not confirmed")) for c in rows),
+            )
+            or "–"
+        )
+
+    @admin.display(description=_("logo"))
+    def logo_preview(self, obj: MembershipApplication) -> str:
+        if not obj.logo_thumbnail:
+            return "–"
+        return format_html('<img src="{}" alt="" width="160">', obj.logo_thumbnail.url)
+
+    @admin.action(description=_("Approve selected applications"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        _decide(self, request, queryset, approve=True)
+
+    @admin.action(description=_("Reject selected applications"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        _decide(self, request, queryset, approve=False)
+
+    @admin.action(description=_("Export selected as CSV"))
+    def export_csv(self, request, queryset):
+        return applications_csv_response(queryset)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="members_membershipapplication_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "decision_form": DecisionForm()}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id):
+        """Approve or reject one application with an optional message."""
+        application = get_object_or_404(MembershipApplication, pk=object_id)
+        if not self.has_change_permission(request, application):
+            raise PermissionDenied
+        change_url = reverse("admin:members_membershipapplication_change", args=[application.pk])
+        form = DecisionForm(request.POST or None)
+        if request.method != "POST" or not form.is_valid():
+            self.message_user(request, _("Please choose approve or reject."), messages.ERROR)
+            return redirect(change_url)
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                member = services.membership_application_approve(
+                    application=application, by=request.user, message=form.cleaned_data["message"]
+                )
+                self.message_user(
+                    request,
+                    _("Approved: %(name)s is member number %(number)s.")
+                    % {"name": member.name, "number": member.number},
+                    messages.SUCCESS,
+                )
+            else:
+                services.membership_application_reject(
+                    application=application, by=request.user, message=form.cleaned_data["message"]
+                )
+                self.message_user(request, _("The application has been rejected."), messages.SUCCESS)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return redirect(change_url)
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    raw_id_fields = ("user",)
+    fields = ("is_main", "salutation", "title", "first_name", "last_name", "role", "email", "phone", "user")
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = (
+        "number", "name", "membership_type", "region", "status", "directory_listed", "joined_on",
+        "resignation_effective_on",
+    )  # fmt: skip
+    list_display_links = ("number", "name")
+    list_filter = (
+        "status", "membership_type", "region", "directory_listed", "joined_on", "resignation_confirmed_at",
+    )  # fmt: skip
+    search_fields = ("name", "city", "contacts__email", "contacts__last_name", "=number")
+    list_select_related = ("membership_type",)
+    readonly_fields = ("number", "created_at", "updated_at", "resignation_requested_at", "resignation_confirmed_at")
+    filter_horizontal = ("topics",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (ContactInline,)
+    actions = ("export_csv", "confirm_resignation")
+    change_list_template = "admin/members/member/change_list.html"
+
+    def save_model(self, request, obj: Member, form, change: bool) -> None:
+        if not obj.number:  # a member staff add by hand gets the next number like an admitted one
+            obj.number = services.membership_number_next()
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Export selected as CSV"))
+    def export_csv(self, request, queryset):
+        return members_csv_response(queryset)
+
+    @admin.action(description=_("Confirm the requested resignation"), permissions=["change"])
+    def confirm_resignation(self, request, queryset):
+        done = 0
+        for member in queryset:
+            try:
+                services.member_resignation_confirm(member=member, by=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{member}: {' '.join(exc.messages)}", messages.WARNING)
+        if done:
+            self.message_user(request, ngettext("%d resignation confirmed.", "%d resignations confirmed.", done) % done)
+
+    def get_urls(self):
+        return [
+            path("figures/", self.admin_site.admin_view(self.figures_view), name="members_member_figures"),
+            *super().get_urls(),
+        ]
+
+    def figures_view(self, request):
+        """Membership figures by type, region and year."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Membership figures"),
+            "opts": self.model._meta,
+            "figures": selectors.membership_figures(),
+        }
+        return TemplateResponse(request, "admin/members/member/figures.html", context)

@@ -7,5 +7,16 @@ app_name = "members"
 
 urlpatterns = [
     path(_("members/"), views.directory, name="directory"),
+    path(_("members/<slug:slug>/"), views.detail, name="detail"),
     path(_("join/"), views.join, name="join"),
+    path(_("join/sent/"), views.join_sent, name="join_sent"),
+    path(_("join/confirm/<str:token>/"), views.confirm, name="confirm"),
+    path(_("join/new-link/"), views.link_resend, name="link_resend"),
+    path(_("account/membership/"), views.area, name="area"),
+    path(_("account/membership/directory/"), views.area_directory, name="area_directory"),
+    path(_("account/membership/contacts/"), views.area_contacts, name="area_contacts"),
+    path(_("account/membership/contacts/<int:pk>/remove/"), views.area_contact_remove, name="area_contact_remove"),
+    path(_("account/membership/consents/"), views.area_consents, name="area_consents"),
+    path(_("account/membership/export/"), views.area_export, name="area_export"),
+    path(_("account/membership/resignation/"), views.area_resign, name="area_resign"),
 ]

@@ -309,3 +309,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Members ----------------------------------------------------------------
+# Hours an applicant has to confirm the email address of an application.
+MEMBERS_CONFIRM_MAX_AGE_HOURS = env.int("MEMBERS_CONFIRM_MAX_AGE_HOURS", default=72)
+# Per-IP limit on the application form: POSTs per period (seconds).
+MEMBERS_JOIN_RATE_LIMIT = env.int("MEMBERS_JOIN_RATE_LIMIT", default=10)
+MEMBERS_JOIN_RATE_PERIOD = env.int("MEMBERS_JOIN_RATE_PERIOD", default=3600)
+# Statutes: a resignation takes effect at the end of the calendar year; notice in months before it.
+MEMBERS_RESIGNATION_NOTICE_MONTHS = env.int("MEMBERS_RESIGNATION_NOTICE_MONTHS", default=0)
+# Days after which unconfirmed applications are deleted (data minimisation).
+MEMBERS_UNCONFIRMED_RETENTION_DAYS = env.int("MEMBERS_UNCONFIRMED_RETENTION_DAYS", default=30)
+MEMBERS_MANDATE_PREFIX = env.str("MEMBERS_MANDATE_PREFIX", default="SWSD")
+CELERY_BEAT_SCHEDULE["members-purge-unconfirmed"] = {
+    "task": "members.tasks.applications_unconfirmed_purge_task",
+    "schedule": 24 * 3600.0,
+}
+CELERY_BEAT_SCHEDULE["members-apply-resignations"] = {
+    "task": "members.tasks.members_resignations_apply_task",
+    "schedule": 24 * 3600.0,
+}

@@ -1,0 +1,365 @@
+"""Forms of the application, the confirmation link and the member area, with translated messages."""
+
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from swsdigital.core.forms import HoneypotTimingMixin
+from swsdigital.core.images import validate_image_upload
+
+from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic
+from .selectors import membership_types_offered
+from .validators import bic_validate, iban_normalise, iban_validate, postcode_validate
+
+MAX_FURTHER_CONTACTS = 5
+
+
+class MembershipTypeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MembershipType) -> str:
+        fee = number_format(obj.annual_fee, decimal_pos=2, use_l10n=True)
+        return _("%(name)s – %(fee)s € per year") % {"name": obj.name, "fee": fee}
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Topic) -> str:
+        return obj.name
+
+
+class OrganisationFieldsMixin(forms.ModelForm):
+    """Shared validation of the organisation's address."""
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data["postcode"].strip()
+        postcode_validate(value)
+        return value
+
+
+def _logo_field() -> forms.FileField:
+    return forms.FileField(
+        label=_("Logo"),
+        required=False,
+        validators=[validate_image_upload],
+        help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
+
+
+class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
+    """The online application: organisation, main contact, membership, SEPA mandate, consents."""
+
+    membership_type = MembershipTypeField(
+        queryset=MembershipType.objects.none(), label=_("Membership type"), widget=forms.RadioSelect, empty_label=None
+    )
+    topics = TopicsField(
+        queryset=Topic.objects.all(), label=_("Topics of interest"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    logo = _logo_field()
+    sepa_mandate = forms.BooleanField(
+        label=_("I authorise the association to collect the annual fee by SEPA direct debit."), required=False
+    )
+    statutes = forms.BooleanField(label=_("I have read the statutes of the association and accept them."))
+    privacy = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to my data being processed as described.")
+    )
+    directory_listed = forms.BooleanField(
+        label=_("Our organisation may be listed in the public member directory with the fields chosen."),
+        required=False,
+    )
+    directory_fields = forms.MultipleChoiceField(
+        label=_("Shown in the directory besides name, type and region"),
+        choices=Member.DIRECTORY_FIELDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    newsletter = forms.BooleanField(
+        label=_("I would like to receive the newsletter by email. I can unsubscribe at any time."), required=False
+    )
+    submission_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    class Meta:
+        model = MembershipApplication
+        fields = [
+            "name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region", "website",
+            "description", "salutation", "title", "first_name", "last_name", "role", "email", "phone",
+            "membership_type", "topics", "sepa_account_holder", "sepa_iban", "sepa_bic",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership_type"].queryset = membership_types_offered()
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["region"].choices = [("", _("Please choose")), *list(self.fields["region"].choices)[1:]]
+        if not self.is_bound:
+            self.initial["submission_token"] = uuid.uuid4().hex
+        statutes_url = reverse("pages:statutes")
+        privacy_url = reverse("pages:privacy")
+        statutes_text = _("Read the statutes")
+        privacy_text = _("Read the privacy notice")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Organisation"),
+                "name",
+                Div(Div("legal_form", css_class="col-md-6"), Div("sector", css_class="col-md-6"), css_class="row"),
+                "employee_band",
+                "street",
+                Div(Div("postcode", css_class="col-md-4"), Div("city", css_class="col-md-8"), css_class="row"),
+                "region",
+                "website",
+                "description",
+                "logo",
+            ),
+            Fieldset(
+                _("Main contact"),
+                Div(Div("salutation", css_class="col-md-4"), Div("title", css_class="col-md-8"), css_class="row"),
+                Div(Div("first_name", css_class="col-md-6"), Div("last_name", css_class="col-md-6"), css_class="row"),
+                "role",
+                Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
+            ),
+            Fieldset(_("Membership"), "membership_type", "topics"),
+            Fieldset(
+                _("SEPA direct debit (optional)"),
+                HTML(
+                    '<p class="form-text">'
+                    + str(_("The mandate reference is issued on admission and sent to you with the welcome email."))
+                    + "</p>"
+                ),
+                "sepa_mandate",
+                "sepa_account_holder",
+                Div(Div("sepa_iban", css_class="col-md-8"), Div("sepa_bic", css_class="col-md-4"), css_class="row"),
+            ),
+            Fieldset(
+                _("Consents"),
+                HTML(
+                    f'<p class="form-text"><a href="{statutes_url}">{statutes_text}</a> · '
+                    f'<a href="{privacy_url}">{privacy_text}</a></p>'
+                ),
+                "statutes",
+                "privacy",
+                "directory_listed",
+                "directory_fields",
+                "newsletter",
+            ),
+            "submission_token",
+            Div("homepage", css_class="hp-field", aria_hidden="true"),
+            "form_started",
+        )
+
+    def clean_sepa_iban(self) -> str:
+        value = iban_normalise(self.cleaned_data.get("sepa_iban", ""))
+        if value:
+            iban_validate(value)
+        return value
+
+    def clean_sepa_bic(self) -> str:
+        value = self.cleaned_data.get("sepa_bic", "").replace(" ", "").upper()
+        if value:
+            bic_validate(value)
+        return value
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sepa_mandate"):
+            if not cleaned.get("sepa_account_holder"):
+                self.add_error("sepa_account_holder", _("Please enter the account holder for the direct debit."))
+            if not cleaned.get("sepa_iban") and "sepa_iban" not in self.errors:
+                self.add_error("sepa_iban", _("Please enter the IBAN for the direct debit."))
+        elif cleaned.get("sepa_iban") or cleaned.get("sepa_account_holder"):
+            self.add_error(
+                "sepa_mandate", _("Please confirm the direct-debit mandate or leave the bank details empty.")
+            )
+        if cleaned.get("directory_listed") is False:
+            cleaned["directory_fields"] = []
+        return cleaned
+
+
+class FurtherContactForm(forms.ModelForm):
+    """A further contact person named in the application."""
+
+    class Meta:
+        model = Contact
+        fields = ["salutation", "title", "first_name", "last_name", "role", "email", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_permitted = True
+        self.use_required_attribute = False
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Div(
+                Div("salutation", css_class="col-md-3"),
+                Div("title", css_class="col-md-3"),
+                Div("first_name", css_class="col-md-3"),
+                Div("last_name", css_class="col-md-3"),
+                css_class="row",
+            ),
+            Div(
+                Div("role", css_class="col-md-4"),
+                Div("email", css_class="col-md-4"),
+                Div("phone", css_class="col-md-4"),
+                css_class="row",
+            ),
+        )
+
+
+class _ContactsFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            email = (form.cleaned_data or {}).get("email", "").lower() if hasattr(form, "cleaned_data") else ""
+            if email and email in seen:
+                form.add_error("email", _("This address is listed twice."))
+            seen.add(email)
+
+
+FurtherContactFormSet = forms.formset_factory(
+    FurtherContactForm, formset=_ContactsFormSet, extra=2, max_num=MAX_FURTHER_CONTACTS, validate_max=True
+)
+
+
+class LinkResendForm(HoneypotTimingMixin, forms.Form):
+    """Ask for a new confirmation link."""
+
+    email = forms.EmailField(label=_("Email address of the application"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "email",
+            Div("homepage", css_class="hp-field", aria_hidden="true"),
+            "form_started",
+            Submit("submit", _("Send a new link")),
+        )
+
+
+class ProfileForm(OrganisationFieldsMixin):
+    """The member's organisation profile."""
+
+    topics = TopicsField(
+        queryset=Topic.objects.all(), label=_("Topics of interest"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    logo = _logo_field()
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
+    class Meta:
+        model = Member
+        fields = [
+            "name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region", "website",
+            "description", "topics",
+        ]  # fmt: skip
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.pop("logo", None)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "name",
+            Div(Div("legal_form", css_class="col-md-6"), Div("sector", css_class="col-md-6"), css_class="row"),
+            "employee_band",
+            "street",
+            Div(Div("postcode", css_class="col-md-4"), Div("city", css_class="col-md-8"), css_class="row"),
+            "region",
+            "website",
+            "description",
+            "topics",
+            "logo",
+            "remove_logo",
+            Submit("submit", _("Save profile")),
+        )
+
+
+class DirectoryForm(forms.Form):
+    """Whether and with which fields the member appears in the public directory."""
+
+    listed = forms.BooleanField(
+        label=_("Our organisation may be listed in the public member directory with the fields chosen."),
+        required=False,
+    )
+    fields = forms.MultipleChoiceField(
+        label=_("Shown besides name, type and region"),
+        choices=Member.DIRECTORY_FIELDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("listed", "fields", Submit("submit", _("Save directory settings")))
+
+
+class ContactInviteForm(forms.ModelForm):
+    """Invite a colleague to an account of their own."""
+
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"), choices=[("de", _("German")), ("en", _("English"))]
+    )
+
+    class Meta:
+        model = Contact
+        fields = ["salutation", "title", "first_name", "last_name", "role", "email", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["salutation"].choices = Salutation.choices
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(Div("salutation", css_class="col-md-4"), Div("title", css_class="col-md-8"), css_class="row"),
+            Div(Div("first_name", css_class="col-md-6"), Div("last_name", css_class="col-md-6"), css_class="row"),
+            "role",
+            Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
+            "language",
+            Submit("submit", pgettext_lazy("button", "Invite")),
+        )
+
+    def validate_unique(self) -> None:
+        """The service checks duplicates per member (the form has no member)."""
+
+
+class ResignationForm(forms.Form):
+    """Confirm the wish to resign."""
+
+    confirm = forms.BooleanField(label=_("Yes, we want to end our membership."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("confirm", Submit("submit", _("Request resignation"), css_class="btn-danger"))
+
+
+class DecisionForm(forms.Form):
+    """Staff's approve/reject decision on one application."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
+    message = forms.CharField(
+        label=_("Message to the applicant (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class DirectoryFilterForm(forms.Form):
+    """Filters of the public directory (invalid values are ignored)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    region = forms.CharField(required=False, max_length=30)
+    type = forms.CharField(required=False, max_length=60)
+    topic = forms.CharField(required=False, max_length=60)

@@ -1,0 +1,18 @@
+"""Sitemap of the listed members' directory pages."""
+
+from django.contrib.sitemaps import Sitemap
+
+from .selectors import directory_members
+
+
+class MemberSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.4
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return directory_members().select_related(None).prefetch_related(None).only("slug", "updated_at", "name")
+
+    def lastmod(self, member):
+        return member.updated_at
