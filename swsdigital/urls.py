@@ -4,10 +4,14 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from news.sitemaps import NewsSitemap
 from swsdigital.core.views import media_serve
+from swsdigital.pages.sitemaps import StaticPagesSitemap
+from swsdigital.pages.views import robots_txt
 
 
 def admin_login(request, extra_context=None):
@@ -20,8 +24,16 @@ admin.site.site_header = _("SWS Digital administration")
 admin.site.site_title = _("SWS Digital")
 admin.site.index_title = _("Portal administration")
 
+# Every app's sitemap, one entry per app (each covers German and English URLs).
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "news": NewsSitemap,
+}
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
     re_path(r"^media/(?P<path>.+)$", media_serve, name="media"),
 ]
 
