@@ -1,0 +1,210 @@
+"""Public pages of the press room: list, filters, bad input, detail, embargo, preview, markup, budgets."""
+
+import json
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from news import services
+from news.models import NewsItem
+
+from .conftest import jpeg_upload
+
+
+def test_list_shows_visible_items_with_cards(client, make_item, mint):
+    make_item("Netzwerk wächst", dateline_place="Plauen", topics=[mint])
+    make_item("Geheim", status=NewsItem.Status.DRAFT)
+    make_item("Sperrfrist", published_at=timezone.now() + timedelta(days=1))
+    response = client.get(reverse("news:list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Netzwerk wächst" in html
+    assert "Geheim" not in html and "Sperrfrist" not in html
+    assert 'type="application/rss+xml"' in html and 'type="application/atom+xml"' in html
+
+
+def test_list_filters_and_search(client, make_item, mint):
+    make_item("Schulen und MINT", kind=NewsItem.Kind.NEWS, topics=[mint])
+    make_item("Bilanz des Jahres", kind=NewsItem.Kind.PRESS_RELEASE)
+    html = client.get(reverse("news:list"), {"topic": "mint"}).content.decode()
+    assert "Schulen und MINT" in html and "Bilanz des Jahres" not in html
+    # A topic page advertises the topic's own feeds.
+    assert reverse("news:topic_feed_rss", kwargs={"topic": "mint"}) in html
+    html = client.get(reverse("news:list"), {"kind": "press_release"}).content.decode()
+    assert "Bilanz des Jahres" in html and "Schulen und MINT" not in html
+    html = client.get(reverse("news:list"), {"q": "Bilanz"}).content.decode()
+    assert "Bilanz des Jahres" in html and "Schulen und MINT" not in html
+    assert 'name="robots" content="noindex, follow"' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"kind": "bogus"},
+        {"topic": "does-not-exist"},
+        {"year": "abc"},
+        {"year": "99999999999999999999"},
+        {"page": "999"},
+        {"page": "-1"},
+        {"page": "x"},
+        {"q": "x" * 5000},
+        {"q": "\x00<script>"},
+        {"kind": ["news", "report"], "year": ""},
+    ],
+)
+def test_bad_filter_values_give_a_clean_page(client, make_item, params):
+    make_item("Meldung")
+    response = client.get(reverse("news:list"), params)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("</head>")[1].replace("<script src=", "")
+
+
+def test_unknown_filter_is_ignored_not_applied(client, make_item):
+    make_item("Meldung")
+    html = client.get(reverse("news:list"), {"kind": "bogus", "topic": "nope"}).content.decode()
+    assert "Meldung" in html
+
+
+def test_pagination_keeps_filters(client, make_item, mint):
+    for n in range(14):
+        make_item(f"MINT {n}", topics=[mint], published_at=timezone.now() - timedelta(hours=n + 1))
+    html = client.get(reverse("news:list"), {"topic": "mint"}).content.decode()
+    assert "?page=2&amp;topic=mint" in html
+    page2 = client.get(reverse("news:list"), {"topic": "mint", "page": "2"}).content.decode()
+    assert "MINT 13" in page2 and "MINT 0<" not in page2
+
+
+def test_detail_shows_dateline_images_credits_attachments_and_contact(client, make_item, media_root):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from news.models import NewsAttachment, PressContact
+
+    contact = PressContact.objects.create(name="Anna Presse", role="Pressesprecherin", email="presse@example.org")
+    item = make_item(
+        "Minister besucht Netzwerk",
+        dateline_place="Plauen",
+        published_at=timezone.now().replace(year=2019, month=5, day=3, hour=9),
+        body="## Zahlen\n\n- 47 Mitglieder",
+        press_contact=contact,
+    )
+    services.news_image_add(
+        item=item, upload=jpeg_upload(), alt_text="Podium", caption="Gespräch", credit="Jana Beispiel (SWS Digital)"
+    )
+    services.news_attachment_save(
+        attachment=NewsAttachment(item=item, title="Pressemappe", file=SimpleUploadedFile("m.pdf", b"%PDF-1.4"))
+    )
+    with translation.override("de"):
+        response = client.get(item.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Plauen, <time" in html and "3. Mai 2019" in html
+    assert 'alt="Podium"' in html
+    assert "Jana Beispiel (SWS Digital)" in html
+    assert "Pressemappe" in html and "PDF" in html
+    assert "Anna Presse" in html and "mailto:presse@example.org" in html
+    assert "<h2>Zahlen</h2>" in html and "<li>47 Mitglieder</li>" in html
+
+
+def test_detail_has_opengraph_and_newsarticle_markup(client, make_item, media_root):
+    item = make_item("Digitaler Gipfel", lead="Ein Vorspann </script><script>alert(1)</script>")
+    services.news_image_add(item=item, upload=jpeg_upload(), alt_text="Saal")
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert '<meta property="og:type" content="article">' in html
+    assert '<meta property="og:title" content="Digitaler Gipfel">' in html
+    assert re.search(r'<meta property="og:image" content="http://[^"]+/media/news/images/', html)
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(blocks) == 1  # the lead's </script> did not break out
+    data = json.loads(blocks[0])
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "Digitaler Gipfel"
+    assert data["description"].startswith("Ein Vorspann </script>")
+    assert data["image"][0].endswith(".jpg")
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_markdown_cannot_inject_script_or_styles(client, make_item):
+    body = (
+        "Text <script>alert('x')</script>\n\n<style>body{display:none}</style>\n\n"
+        '<img src=x onerror="alert(1)">\n\n[klick](javascript:alert(1))\n\n<p style="color:red">rot</p>'
+    )
+    item = make_item("Angriff", body=body)
+    html = client.get(item.get_absolute_url()).content.decode()
+    article = html.split('<div class="news-body">')[1].split("</div>")[0]
+    assert "<script" not in article and "<style" not in article
+    assert "onerror" not in article and "javascript:" not in article and "style=" not in article
+    assert "rot" in article
+
+
+def test_embargoed_and_draft_items_are_404_until_due(client, make_item, monkeypatch):
+    due = timezone.now() + timedelta(hours=2)
+    scheduled = make_item("Sperrfrist bis morgen", published_at=due)
+    draft = make_item("Entwurf", status=NewsItem.Status.DRAFT)
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    # Move the clock past the embargo.
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(hours=2, minutes=1))
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+    assert "Sperrfrist bis morgen" in client.get(reverse("news:list")).content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_unknown_slug_is_a_clean_404(client, db):
+    assert client.get(reverse("news:detail", kwargs={"slug": "gibt-es-nicht"})).status_code == 404
+
+
+def test_preview_is_for_staff_only(staff_client, make_item):
+    from django.test import Client
+
+    item = make_item("Entwurf mit Sperrfrist", published_at=timezone.now() + timedelta(days=3))
+    url = reverse("news:preview", kwargs={"pk": item.pk})
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and "Entwurf" not in anonymous.content.decode()
+    response = staff_client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Entwurf mit Sperrfrist" in html
+    assert 'content="noindex, nofollow"' in html and response["X-Robots-Tag"] == "noindex, nofollow"
+    assert staff_client.get(reverse("news:preview", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_home_page_shows_news_cards(client, make_item, mint):
+    make_item("Neu auf der Startseite", topics=[mint])
+    html = client.get(reverse("pages:home")).content.decode()
+    assert "Neu auf der Startseite" in html
+    assert 'class="card news-card' in html
+
+
+def test_english_list_and_detail(client, make_item, mint):
+    item = make_item("Netzwerk", topics=[mint], kind=NewsItem.Kind.REPORT)
+    with translation.override("en"):
+        list_url, detail_url = reverse("news:list"), item.get_absolute_url()
+    assert list_url == "/en/press/"
+    html = client.get(list_url).content.decode()
+    assert "Report" in html and "#STEM" in html
+    assert client.get(detail_url).status_code == 200
+
+
+def test_list_query_budget_with_2000_items(client, many_items, django_assert_max_num_queries):
+    client.get(reverse("pages:home"))  # warm the profile cache
+    for params in ({}, {"topic": "mint", "page": "50"}, {"kind": "news", "year": str(timezone.now().year)}):
+        with django_assert_max_num_queries(8):  # 6 queries + the request savepoint pair
+            response = client.get(reverse("news:list"), params)
+        assert response.status_code == 200
+
+
+def test_detail_query_budget_with_2000_items(client, many_items, django_assert_max_num_queries):
+    client.get(reverse("pages:home"))
+    with django_assert_max_num_queries(6):  # item, images, topics, attachments + savepoints
+        response = client.get(many_items[1000].get_absolute_url())
+    assert response.status_code == 200
+    assert "Meldung 1000" in response.content.decode()
+
+
+def test_home_page_query_budget_with_2000_items(client, many_items, django_assert_max_num_queries):
+    client.get(reverse("pages:home"))
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("pages:home")).status_code == 200
