@@ -208,3 +208,18 @@ def test_home_page_query_budget_with_2000_items(client, many_items, django_asser
     client.get(reverse("pages:home"))
     with django_assert_max_num_queries(8):
         assert client.get(reverse("pages:home")).status_code == 200
+
+
+def test_german_paths_and_texts(client, make_item, mint):
+    item = make_item("Netzwerk wächst", slug="netzwerk-waechst", kind=NewsItem.Kind.PRESS_RELEASE, topics=[mint])
+    with translation.override("de"):
+        assert item.get_absolute_url() == "/presse/netzwerk-waechst/"
+        assert reverse("news:feed_rss") == "/presse/feeds/rss/"
+        assert reverse("news:topic_feed_atom", kwargs={"topic": "mint"}) == "/presse/feeds/mint/atom/"
+        assert reverse("news:preview", kwargs={"pk": 7}) == "/presse/vorschau/7/"
+    html = client.get("/presse/").content.decode()
+    assert '<h1 class="mb-0">Presse und Aktuelles</h1>' in html and "Pressemitteilung" in html
+    assert 'hreflang="en" href="http://127.0.0.1:8000/en/press/"' in html
+    detail = client.get("/presse/netzwerk-waechst/").content.decode()
+    assert "Pressekontakt" not in detail  # no contact set
+    assert 'href="/en/press/netzwerk-waechst/"' in detail
