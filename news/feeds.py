@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -13,6 +13,11 @@ from .models import NewsItem, Topic
 
 class NewsRssFeed(Feed):
     """Latest press items as RSS 2.0."""
+
+    author_name = "Südwestsachsen Digital e.V."
+
+    def author_link(self) -> str:
+        return settings.SITE_URL
 
     def get_object(self, request, topic: str | None = None):
         if topic is None:
@@ -57,8 +62,6 @@ class NewsRssFeed(Feed):
     item_guid_is_permalink = False
 
     def item_enclosures(self, item: NewsItem):
-        from django.utils.feedgenerator import Enclosure
-
         cover = item.cover
         if cover is None or not cover.image:
             return []

@@ -28,17 +28,23 @@ class NewsFilterForm(forms.Form):
         self.helper.attrs = {"role": "search", "aria-label": _("Search and filter press items")}
         self.helper.layout = Layout(
             Row(
-                Column("q", css_class="col-md-4"),
-                Column("kind", css_class="col-md-2"),
-                Column("topic", css_class="col-md-3"),
-                Column("year", css_class="col-md-2"),
-                Column(Submit("", _("Show"), css_class="w-100 mt-md-4"), css_class="col-md-1"),
+                Column("q", css_class="col-md-6 col-lg-4"),
+                Column("kind", css_class="col-md-6 col-lg-2"),
+                Column("topic", css_class="col-md-6 col-lg-2"),
+                Column("year", css_class="col-md-3 col-lg-2"),
+                Column(Submit("", _("Show"), css_class="w-100 mt-md-4 py-2"), css_class="col-md-3 col-lg-2"),
             )
         )
 
     def filters(self) -> NewsFilters:
         """Return the valid filters; a field with an unknown value is simply ignored."""
-        self.is_valid()
+        if not self.is_valid():
+            # Forget unknown values (old links, hand-edited URLs) and show the form without them.
+            self.data = self.data.copy()
+            for name in list(self.errors):
+                self.data.pop(name, None)
+            self._errors = None
+            self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return NewsFilters(
             kind=data.get("kind") or "",

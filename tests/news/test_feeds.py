@@ -34,6 +34,8 @@ def test_feeds_are_well_formed_and_list_visible_items(client, make_item, mint, n
     assert "Sonderzeichen „äöü“" in entry.summary
     assert entry.published_parsed is not None
     assert [t.term for t in feed.entries[1].tags] == ["MINT"]
+    if version == "atom10":
+        assert feed.feed.author == "Südwestsachsen Digital e.V."  # required by RFC 4287
 
 
 @pytest.mark.parametrize(("name", "version"), [("news:topic_feed_rss", "rss20"), ("news:topic_feed_atom", "atom10")])

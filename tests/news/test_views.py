@@ -7,6 +7,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
 from news import services
 from news.models import NewsItem
@@ -64,8 +67,10 @@ def test_bad_filter_values_give_a_clean_page(client, make_item, params):
 
 def test_unknown_filter_is_ignored_not_applied(client, make_item):
     make_item("Meldung")
-    html = client.get(reverse("news:list"), {"kind": "bogus", "topic": "nope"}).content.decode()
+    html = client.get(reverse("news:list"), {"kind": "bogus", "topic": "nope", "q": "Meldung"}).content.decode()
     assert "Meldung" in html
+    assert "invalid-feedback" not in html and "is-invalid" not in html  # ignored, not reported
+    assert 'value="Meldung"' in html  # the valid part of the query is kept
 
 
 def test_pagination_keeps_filters(client, make_item, mint):
@@ -223,3 +228,18 @@ def test_german_paths_and_texts(client, make_item, mint):
     detail = client.get("/presse/netzwerk-waechst/").content.decode()
     assert "Pressekontakt" not in detail  # no contact set
     assert 'href="/en/press/netzwerk-waechst/"' in detail
+
+
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["q", "kind", "topic", "year", "page", "other"]),
+        st.text(max_size=300),
+        max_size=6,
+    )
+)
+@hyp_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_query_string_gives_a_page(client, make_item, params):
+    if not NewsItem.objects.exists():
+        make_item("Meldung")
+    params = {k: v.replace("\x00", "") for k, v in params.items()}
+    assert client.get(reverse("news:list"), params).status_code == 200
