@@ -71,6 +71,10 @@ class NewsItemAdmin(admin.ModelAdmin):
         (_("History"), {"fields": ("author", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 
+    def view_on_site(self, obj: NewsItem) -> str:
+        # The public address is a 404 for drafts and scheduled items; the preview always works.
+        return reverse("news:preview", args=[obj.pk])
+
     @admin.display(description=_("visibility"))
     def visibility(self, obj: NewsItem) -> str:
         if obj.status == NewsItem.Status.DRAFT:

@@ -74,6 +74,8 @@ def test_admin_creates_a_scheduled_item_with_an_image_through_the_upload_helper(
     assert item.is_embargoed and item.author.email == "presse@example.org"
     image = item.images.get()
     assert image.width == 2400 and image.thumbnail and "IMG_0001" not in image.image.name
+    change = staff_client.get(reverse("admin:news_newsitem_change", args=[item.pk])).content.decode()
+    assert reverse("news:preview", kwargs={"pk": item.pk}) in change  # "view on site" goes to the preview
     preview = staff_client.get(reverse("news:preview", kwargs={"pk": item.pk}))
     assert preview.status_code == 200 and "Neue Mitglieder im Netzwerk" in preview.content.decode()
 
