@@ -65,7 +65,7 @@ class NewsItemAdmin(admin.ModelAdmin):
     inlines = (NewsImageInline, NewsAttachmentInline)
     actions = ("publish_now", "unpublish")
     fieldsets = (
-        (None, {"fields": ("kind", "title", "slug", "dateline_place", "lead", "body")}),
+        (None, {"fields": ("kind", "title", "slug", "language", "dateline_place", "lead", "body")}),
         (_("Publication"), {"fields": ("status", "published_at", "preview_link")}),
         (_("Classification and contact"), {"fields": ("topics", "press_contact")}),
         (_("History"), {"fields": ("author", "created_at", "updated_at"), "classes": ("collapse",)}),

@@ -75,6 +75,13 @@ class NewsItem(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESS_RELEASE)
     title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(
+        _("language of the text"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default="de",
+        help_text=_("Marks the text for screen readers and search engines on pages in the other language."),
+    )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Part of the address; unique."))
     dateline_place = models.CharField(
         _("dateline place"), max_length=100, blank=True, help_text=_("Where the release was issued, e.g. Plauen.")

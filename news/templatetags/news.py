@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -28,7 +29,13 @@ def news_jsonld(item) -> str:
         "datePublished": item.published_at.isoformat(),
         "dateModified": max(item.updated_at, item.published_at).isoformat(),
         "mainEntityOfPage": absolute(item.get_absolute_url()),
-        "publisher": {"@type": "Organization", "name": "Südwestsachsen Digital e.V.", "url": settings.SITE_URL},
+        "inLanguage": item.language,
+        "publisher": {
+            "@type": "Organization",
+            "name": "Südwestsachsen Digital e.V.",
+            "url": settings.SITE_URL,
+            "logo": {"@type": "ImageObject", "url": absolute(static("img/logo.svg"))},
+        },
     }
     images = [absolute(image.image.url) for image in item.images.all() if image.image]
     if images:

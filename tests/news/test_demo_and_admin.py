@@ -51,6 +51,7 @@ def test_admin_creates_a_scheduled_item_with_an_image_through_the_upload_helper(
     data = {
         "kind": "press_release",
         "title": "Neue Mitglieder im Netzwerk",
+        "language": "de",
         "slug": "neue-mitglieder",
         "dateline_place": "Plauen",
         "lead": "Das Netzwerk wächst weiter.",
@@ -87,6 +88,7 @@ def test_admin_rejects_a_fake_image_with_a_message(staff_client, media_root):
     data = {
         "kind": "news",
         "title": "Mit kaputtem Bild",
+        "language": "de",
         "slug": "kaputt",
         "lead": "Vorspann",
         "status": "draft",

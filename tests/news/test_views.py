@@ -243,3 +243,16 @@ def test_any_query_string_gives_a_page(client, make_item, params):
         make_item("Meldung")
     params = {k: v.replace("\x00", "") for k, v in params.items()}
     assert client.get(reverse("news:list"), params).status_code == 200
+
+
+def test_german_text_is_marked_as_german_on_english_pages(client, make_item):
+    item = make_item("Netzwerk wächst")
+    with translation.override("en"):
+        english_detail, english_list = item.get_absolute_url(), reverse("news:list")
+    assert '<article class="col-lg-8 news-article" lang="de">' in client.get(english_detail).content.decode()
+    assert '<article class="card news-card mb-3 shadow-sm" lang="de">' in client.get(english_list).content.decode()
+    with translation.override("de"):
+        german_detail = item.get_absolute_url()
+    german = client.get(german_detail).content.decode()
+    assert 'news-article" lang=' not in german
+    assert '"inLanguage": "de"' in german
