@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from .models import NewsImage, NewsItem, Topic
@@ -40,12 +40,19 @@ def news_latest(*, limit: int | None = None, now: datetime | None = None) -> lis
     return list(qs)
 
 
+# Plain-text markers around matched words; the template escapes the lead, then turns them into <mark>.
+HIGHLIGHT_START, HIGHLIGHT_STOP = "[[[", "]]]"
+
+
 def _search(qs: QuerySet, q: str) -> QuerySet:
     if settings.IS_POSTGRES:
         query = SearchQuery(q, config="german", search_type="websearch")
+        headline = SearchHeadline(
+            "lead", query, config="german", start_sel=HIGHLIGHT_START, stop_sel=HIGHLIGHT_STOP, highlight_all=True
+        )
         return (
             qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query))
+            .annotate(rank=SearchRank(F("search_vector"), query), lead_highlighted=headline)
             .order_by("-rank", "-published_at", "-pk")
         )
     words = q.split()

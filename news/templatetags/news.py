@@ -5,7 +5,10 @@ import json
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from news.selectors import HIGHLIGHT_START, HIGHLIGHT_STOP
 
 register = template.Library()
 
@@ -51,3 +54,10 @@ def news_jsonld(item) -> str:
         data["keywords"] = keywords
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')  # noqa: S308 - escaped above
+
+
+@register.filter
+def highlight_marks(text: str) -> str:
+    """Escape a search headline and show its matched words as <mark>."""
+    html = escape(text).replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own tags added

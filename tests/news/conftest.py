@@ -86,4 +86,5 @@ def many_items(db, mint):
             for n, i in enumerate(items)
         ]
     )
+    services.news_item_search_refresh(item_ids=[i.pk for i in items])
     return items

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 from news import selectors
 from news.models import NewsItem
@@ -55,3 +56,10 @@ def test_search_syntax_from_visitors_is_harmless(make_item):
     for q in ['"Digitale Verwaltung', "Verwaltung -", "!!! & | :*", "or or", "'; DROP TABLE x; --"]:
         titles(q)  # websearch syntax never raises
     assert titles('"digitale verwaltung"') == ["Digitale Verwaltung"]
+
+
+def test_matched_words_are_highlighted_and_the_lead_stays_escaped(client, make_item):
+    make_item("Bericht", lead="Drei Digitalisierungen <script>alert(1)</script> im Vogtland.")
+    html = client.get(reverse("news:list"), {"q": "Digitalisierung"}).content.decode()
+    assert "Drei <mark>Digitalisierungen</mark> &lt;script&gt;alert(1)&lt;/script&gt; im Vogtland." in html
+    assert "<script>alert(1)" not in html

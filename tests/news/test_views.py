@@ -195,10 +195,12 @@ def test_english_list_and_detail(client, make_item, mint):
 
 def test_list_query_budget_with_2000_items(client, many_items, django_assert_max_num_queries):
     client.get(reverse("pages:home"))  # warm the profile cache
-    for params in ({}, {"topic": "mint", "page": "50"}, {"kind": "news", "year": str(timezone.now().year)}):
+    year = str(timezone.now().year)
+    for params in ({}, {"topic": "mint", "page": "50"}, {"kind": "news", "year": year}, {"q": "Vorspann", "page": "3"}):
         with django_assert_max_num_queries(8):  # 6 queries + the request savepoint pair
             response = client.get(reverse("news:list"), params)
         assert response.status_code == 200
+        assert response.content.decode().count('class="card news-card') == 12
 
 
 def test_detail_query_budget_with_2000_items(client, many_items, django_assert_max_num_queries):
