@@ -1,6 +1,7 @@
 """Reads of the press room: embargo, order, filters and the SQLite search fallback."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -38,9 +39,12 @@ def test_news_latest_limits_and_prefetches(make_item, mint, django_assert_num_qu
 
 
 def test_filters_by_kind_topic_and_year(make_item, mint):
-    make_item("Alte Mitteilung", published_at=timezone.now().replace(year=2019), topics=[mint])
-    make_item("Rückblick", kind=NewsItem.Kind.REPORT)
-    make_item("Meldung", kind=NewsItem.Kind.NEWS, topics=[mint])
+    berlin = ZoneInfo("Europe/Berlin")
+    make_item("Alte Mitteilung", published_at=datetime(2019, 5, 3, 9, tzinfo=berlin), topics=[mint])
+    make_item("Rückblick", kind=NewsItem.Kind.REPORT, published_at=datetime(2024, 10, 25, 11, tzinfo=berlin))
+    # Just after midnight on New Year's Day in Berlin, but still 2024 in UTC: filed under 2025.
+    new_year = datetime(2025, 1, 1, 0, 30, tzinfo=berlin)
+    make_item("Meldung", kind=NewsItem.Kind.NEWS, topics=[mint], published_at=new_year)
 
     def titles(**kw):
         return sorted(i.title for i in selectors.news_search(filters=NewsFilters(**kw)))
@@ -48,8 +52,9 @@ def test_filters_by_kind_topic_and_year(make_item, mint):
     assert titles(kind="report") == ["Rückblick"]
     assert titles(topic="mint") == ["Alte Mitteilung", "Meldung"]
     assert titles(year=2019) == ["Alte Mitteilung"]
+    assert titles(year=2025) == ["Meldung"]
     assert titles(topic="mint", kind="news") == ["Meldung"]
-    assert selectors.news_years() == [timezone.now().year, 2019]
+    assert selectors.news_years() == [2025, 2024, 2019]
 
 
 def test_search_finds_words_in_title_lead_and_body(make_item, settings):
