@@ -1,5 +1,262 @@
-"""Demo content of the news app (filled in by its issue)."""
+"""Demo content of the press room: releases in the association's style, with datelines and photo credits."""
+
+import io
+import random
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from . import services
+from .models import NewsAttachment, NewsItem, PressContact, Topic
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+TOPICS = [
+    ("mint", "MINT", "STEM"),
+    ("digitale-verwaltung", "Digitale Verwaltung", "Digital administration"),
+    ("fachkraefte", "Fachkräfte", "Skilled workers"),
+    ("forschung", "Forschung und KI", "Research and AI"),
+    ("netzwerk", "Netzwerk", "Network"),
+]
+
+CONTACT = {
+    "name": "Geschäftsstelle SWS Digital",
+    "role": "Presse- und Öffentlichkeitsarbeit",
+    "email": "presse@sws-digital.example",
+    "phone": "+49 3741 000000",
+}
+
+# (slug, kind, place, date, title, lead, body, topics, [(alt, caption, credit, colours)])
+ITEMS = [
+    (
+        "unternehmen-zeigen-dem-wirtschaftsminister-digitale-praxis",
+        NewsItem.Kind.PRESS_RELEASE,
+        "Plauen",
+        datetime(2019, 5, 3, 9, 0),
+        "Zwanzig Beispiele in kurzer Zeit: Netzwerk zeigt dem Wirtschaftsminister digitale Praxis",
+        "Am Montag, dem 6. Mai 2019, stellen 20 Geschäftsführerinnen, Geschäftsführer und Mitglieder von "
+        "SWS Digital dem sächsischen Wirtschaftsminister Martin Dulig vor, wie sie mit digitalen Technologien "
+        "Probleme lösen und neue Ideen umsetzen.",
+        "Jede Präsentation dauert nur wenige Minuten – mehr braucht es nicht, um zu zeigen, was in den "
+        "Betrieben zwischen Vogtland, Erzgebirge, Zwickau und Chemnitz bereits läuft. Die Beispiele reichen "
+        "von der vernetzten Fertigung über digitale Dienstleistungen bis zu Lernangeboten an Schulen.\n\n"
+        "„Wer hier investiert, findet gute Voraussetzungen vor. Die Digitalisierung macht den Abstand zwischen "
+        "Metropole und ländlicher Region kleiner“, sagt der Vorstand des Vereins. Damit das so bleibt, braucht "
+        "es eine begleitende Infrastruktur: schnelles Breitband, digitale Schulen und Kommunen, die die "
+        "Digitalisierung ihrer Verwaltung planvoll angehen.\n\n"
+        "## Ein Jahr Netzwerk in Zahlen\n\n"
+        "- 47 Mitglieder aus Wirtschaft, Bildung, Forschung und Verwaltung\n"
+        "- über 1.000 Kontakte im Netzwerk\n"
+        "- rund 500 Teilnehmende in Schulungen und Netzwerkveranstaltungen\n\n"
+        "Vermittelt wurden Jobs, Praktika und eine Promotion; zwei Startups hat das Netzwerk begleitet.",
+        ["netzwerk", "fachkraefte"],
+        [
+            (
+                "Gruppe von Menschen vor einer Präsentationswand in einem hellen Saal",
+                "Mitglieder des Netzwerks bereiten ihre Kurzvorträge vor.",
+                "Jana Beispiel (SWS Digital e.V.)",
+                ((15, 42, 61), (11, 93, 107)),
+            ),
+        ],
+    ),
+    (
+        "suedwestsachsen-braucht-eine-digitale-standortpolitik",
+        NewsItem.Kind.PRESS_RELEASE,
+        "Plauen",
+        datetime(2019, 5, 6, 14, 30),
+        "„Südwestsachsen braucht eine digitale Standortpolitik“",
+        "Beim Besuch des Wirtschaftsministers fordert SWS Digital einen strategisch arbeitenden "
+        "Digitalisierungsmanager in jeder Kommune und ein Forschungszentrum im Vogtland.",
+        "Unternehmen und Schulen, die in die Digitalisierung investieren, sind auf eine verlässliche "
+        "Infrastruktur angewiesen. Das Netzwerk nennt dafür vier Punkte:\n\n"
+        "1. einen Digitalisierungsmanager in jeder Kommune,\n"
+        "2. schnelles Breitband in der Fläche,\n"
+        "3. die Digitalisierung aller Schulen,\n"
+        "4. die Umsetzung des Masterplans „Digitale Verwaltung Sachsen“.\n\n"
+        "Bisher fließen Forschungsgelder vor allem in die großen Städte. Ein Zentrum für künstliche "
+        "Intelligenz im Vogtland wäre ein deutliches Signal an Unternehmen und Fachkräfte der Region, "
+        "betont das Kuratorium des Vereins.",
+        ["digitale-verwaltung", "forschung"],
+        [
+            (
+                "Podium mit vier Personen und Mikrofonen vor Publikum",
+                "Diskussion über digitale Infrastruktur in den Kommunen.",
+                "Max Mustermann (IHK Regionalkammer Plauen)",
+                ((143, 46, 9), (185, 60, 12)),
+            ),
+            (
+                "Blick von hinten in einen vollbesetzten Veranstaltungsraum",
+                "",
+                "Jana Beispiel (SWS Digital e.V.)",
+                ((11, 93, 107), (60, 140, 150)),
+            ),
+        ],
+    ),
+    (
+        "netzwerk-buendelt-regionale-it-kompetenzen",
+        NewsItem.Kind.NEWS,
+        "Annaberg-Buchholz",
+        datetime(2018, 4, 18, 10, 0),
+        "Ein Netzwerk bündelt die IT-Kompetenz Südwestsachsens",
+        "Im Technologieorientierten Gründer- und Dienstleistungszentrum Annaberg hat sich SWS Digital "
+        "Unternehmen, Bildungsträgern, Vereinen und Kommunen aus dem Erzgebirge vorgestellt.",
+        "Digitalisierung ist mehr als der Roboter in der Fertigung: Software, IT-Sicherheit, neue "
+        "Dienstleistungen und Kommunikationswege gehören ebenso dazu. Der Freistaat Sachsen fördert den "
+        "Aufbau des Netzwerks mit 200.000 Euro.\n\n"
+        "Der Verein ist im Vogtlandkreis, im Erzgebirgskreis, im Landkreis Zwickau und in der Stadt Chemnitz "
+        "aktiv. Seine Geschäftsstelle hat er bei der IHK Regionalkammer Plauen. Ziel ist, dass bestehende "
+        "Betriebe mit digitalen Technologien stärker werden, neue entstehen und Fachkräfte in der Region "
+        "bleiben oder zurückkehren.",
+        ["netzwerk"],
+        [],
+    ),
+    (
+        "mint-nachwuchs-smart-rail-connectivity-campus",
+        NewsItem.Kind.REPORT,
+        "Chemnitz",
+        datetime(2024, 10, 25, 11, 0),
+        "Rückblick: Connectivity, Smart Services und Mobilität auf dem Smart Rail Campus",
+        "Beim gemeinsamen Abend von SmartRailCampus und SWS Digital ging es um vernetzte Wartung, "
+        "digitale Dienste und die Frage, wie Schulen junge Menschen für MINT-Berufe begeistern.",
+        "Rund vierzig Gäste aus Unternehmen, Hochschulen und Schulen kamen am 24. Oktober 2024 zusammen. "
+        "In drei kurzen Impulsen zeigten Mitglieder, wie Sensordaten die Instandhaltung planbar machen und "
+        "welche Dienste daraus entstehen.\n\n"
+        "Im zweiten Teil stand der Nachwuchs im Mittelpunkt: Mathematik, Informatik, Naturwissenschaften und "
+        "Technik – kurz MINT – sind die Grundlage für die digitalisierten Berufe von morgen. Mehrere Schulen "
+        "haben an diesem Abend neue Partner für Praktika gefunden.",
+        ["mint", "fachkraefte"],
+        [
+            (
+                "Schülerinnen und Schüler an einem Modell eines Schienenfahrzeugs mit Sensoren",
+                "Praxis zum Anfassen: Sensorik am Schienenmodell.",
+                "Jana Beispiel (Smart Rail Connectivity Campus e.V.)",
+                ((20, 70, 40), (11, 93, 107)),
+            ),
+        ],
+    ),
+    (
+        "instrumente-fuer-die-digitale-zusammenarbeit",
+        NewsItem.Kind.NEWS,
+        "Plauen",
+        datetime(2024, 10, 28, 9, 0),
+        "Save the Date: Instrumente für die digitale Zusammenarbeit",
+        "Am 4. November 2024 um 16:00 Uhr zeigen Mitglieder, mit welchen Werkzeugen Teams über Standorte "
+        "hinweg zusammenarbeiten – vom gemeinsamen Dokument bis zur Videokonferenz.",
+        "Die Veranstaltung richtet sich an kleine und mittlere Unternehmen, Vereine und Verwaltungen, die ihre "
+        "Zusammenarbeit vereinfachen möchten. Nach den Kurzvorträgen bleibt Zeit für Fragen und Gespräche.\n\n"
+        "Die Anmeldung ist über den Terminkalender des Portals möglich.",
+        ["netzwerk", "digitale-verwaltung"],
+        [],
+    ),
+    (
+        "abschlussevent-datalab-westsax",
+        NewsItem.Kind.REPORT,
+        "Zwickau",
+        datetime(2025, 9, 19, 10, 0),
+        "DataLabWestSax zieht Bilanz",
+        "Zum Abschluss des DataLabWestSax stellten Unternehmen und Hochschulen vor, was sie mit ihren Daten "
+        "gemeinsam erreicht haben – und welche Digitalisierungen als Nächstes anstehen.",
+        "Aus Sensordaten einer Spritzgießmaschine wurde ein Frühwarnsystem, aus Kundendaten eines Händlers "
+        "eine bessere Bedarfsplanung. Die Projekte zeigen, dass datengetriebene Lösungen auch für kleinere "
+        "Betriebe erreichbar sind.\n\nDie Präsentationen stehen als PDF zum Herunterladen bereit.",
+        ["forschung", "mint"],
+        [
+            (
+                "Diagramme auf einem großen Bildschirm, davor zwei Personen im Gespräch",
+                "Ergebnisse aus den Datenprojekten.",
+                "Max Mustermann (Westsächsische Hochschule Zwickau)",
+                ((40, 40, 90), (11, 93, 107)),
+            ),
+        ],
+    ),
+]
+
+
+def _demo_image(colours: tuple[tuple[int, int, int], tuple[int, int, int]], seed: str) -> SimpleUploadedFile:
+    """Draw a simple abstract picture (gradient and shapes) as a JPEG upload."""
+    width, height = 1200, 675
+    top, bottom = colours
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / (height - 1)
+        draw.line([(0, y), (width, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)))
+    rng = random.Random(seed)
+    for _ in range(14):
+        x, y, r = rng.randint(0, width), rng.randint(0, height), rng.randint(20, 160)
+        shade = tuple(min(255, c + rng.randint(30, 90)) for c in top)
+        draw.ellipse([x - r, y - r, x + r, y + r], outline=shade, width=rng.randint(2, 6))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=82)
+    return SimpleUploadedFile(f"{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _demo_pdf(title: str) -> bytes:
+    """A one-page PDF drawn with Pillow (no downloads)."""
+    page = Image.new("RGB", (595, 842), "white")
+    draw = ImageDraw.Draw(page)
+    draw.rectangle([0, 0, 595, 90], fill=(15, 42, 61))
+    draw.text((40, 35), "Südwestsachsen Digital e.V. – Pressemappe", fill="white")
+    draw.text((40, 130), title, fill=(15, 42, 61))
+    buffer = io.BytesIO()
+    page.save(buffer, format="PDF")
+    return buffer.getvalue()
+
+
+def _embargo_time() -> datetime:
+    """Ten o'clock on the first day of next month: a stable time in the future for the scheduled item."""
+    today = timezone.localdate()
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return datetime.combine(today.replace(year=year, month=month, day=1), time(10, 0), tzinfo=BERLIN)
 
 
 def load() -> None:
-    """Create the demo content of this app (idempotent)."""
+    """Create or update topics, the press contact and the demo items with images (idempotent)."""
+    topics = {}
+    for slug, name_de, name_en in TOPICS:
+        topics[slug], _created = Topic.objects.update_or_create(
+            slug=slug, defaults={"name_de": name_de, "name_en": name_en}
+        )
+    contact, _created = PressContact.objects.update_or_create(name=CONTACT["name"], defaults=CONTACT)
+
+    rows = [(*row, NewsItem.Status.PUBLISHED) for row in ITEMS]
+    rows.append(
+        (
+            "jahresbilanz-des-netzwerks-sperrfrist",
+            NewsItem.Kind.PRESS_RELEASE,
+            "Plauen",
+            _embargo_time(),
+            "Sperrfrist: Das Netzwerk legt seine Jahresbilanz vor",
+            "Diese Mitteilung ist terminiert und erscheint erst mit Ablauf der Sperrfrist.",
+            "Mitglieder, Kontakte und Veranstaltungen des vergangenen Jahres im Überblick.",
+            ["netzwerk"],
+            [],
+            NewsItem.Status.PUBLISHED,
+        )
+    )
+    for slug, kind, place, when, title, lead, body, topic_slugs, images, status in rows:
+        published_at = when if when.tzinfo else when.replace(tzinfo=BERLIN)
+        item = NewsItem.objects.filter(slug=slug).first() or NewsItem(slug=slug)
+        item.kind, item.dateline_place, item.published_at = kind, place, published_at
+        item.title, item.lead, item.body, item.status = title, lead, body, status
+        item.press_contact = contact
+        services.news_item_save(item=item, topics=[topics[s] for s in topic_slugs])
+        if not item.images.exists():
+            for position, (alt, caption, credit, colours) in enumerate(images):
+                services.news_image_add(
+                    item=item,
+                    upload=_demo_image(colours, f"{slug}-{position}"),
+                    alt_text=alt,
+                    caption=caption,
+                    credit=credit,
+                    position=position,
+                )
+    datalab = NewsItem.objects.get(slug="abschlussevent-datalab-westsax")
+    if not datalab.attachments.exists():
+        attachment = NewsAttachment(item=datalab, title="Präsentationen zum Abschlussevent")
+        attachment.file.save("datalab-westsax-praesentationen.pdf", ContentFile(_demo_pdf(datalab.title)), save=False)
+        services.news_attachment_save(attachment=attachment)

@@ -1,7 +1,39 @@
+"""Press room pages: list with filters and search, detail, staff preview."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404
 from django.shortcuts import render
 
+from swsdigital.core.pagination import paginate
+
 from . import selectors
+from .forms import NewsFilterForm
+
+PER_PAGE = 12
 
 
 def news_list(request):
-    return render(request, "news/news_list.html", {"items": selectors.news_latest()})
+    topics = selectors.topics_all()
+    form = NewsFilterForm(request.GET or None, topics=topics, years=selectors.news_years())
+    filters = form.filters() if request.GET else selectors.NewsFilters()
+    page_obj = paginate(selectors.news_search(filters=filters), page=request.GET.get("page"), per_page=PER_PAGE)
+    topic = next((t for t in topics if t.slug == filters.topic), None)
+    context = {"form": form, "filters": filters, "page_obj": page_obj, "items": page_obj.object_list, "topic": topic}
+    return render(request, "news/news_list.html", context)
+
+
+def news_detail(request, slug: str):
+    item = selectors.news_detail_get(slug=slug)
+    if item is None:
+        raise Http404
+    return render(request, "news/news_detail.html", {"item": item, "preview": False})
+
+
+@staff_member_required
+def news_preview(request, pk: int):
+    item = selectors.news_preview_get(pk=pk)
+    if item is None:
+        raise Http404
+    response = render(request, "news/news_detail.html", {"item": item, "preview": True})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

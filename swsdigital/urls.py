@@ -4,10 +4,14 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from news.sitemaps import NewsSitemap
 from swsdigital.core.views import media_serve
+from swsdigital.pages.sitemaps import StaticPagesSitemap
+from swsdigital.pages.views import robots_txt
 
 # Staff log in through allauth (rate limits, verification, 2FA), then reach the admin; a logged-in
 # person without staff rights gets the 403 page instead of a redirect loop between admin and login.
@@ -16,8 +20,27 @@ admin.site.site_header = _("SWS Digital administration")
 admin.site.site_title = _("SWS Digital")
 admin.site.index_title = _("Portal administration")
 
+# Every app's sitemap, one entry per app (each covers German and English URLs).
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "news": NewsSitemap,
+}
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap_section",
+    ),
+    path("robots.txt", robots_txt, name="robots_txt"),
     re_path(r"^media/(?P<path>.+)$", media_serve, name="media"),
 ]
 

@@ -1,7 +1,10 @@
 """Home page and legal pages: thin views over the selectors."""
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
 
 from . import selectors
 
@@ -15,3 +18,19 @@ def legal_page(request, kind: str):
     if page is None:
         raise Http404
     return render(request, "pages/legal.html", {"page": page})
+
+
+def _robots_disallowed() -> list[str]:
+    """Paths crawlers should skip: admin, accounts and the staff preview, in every language."""
+    paths = ["/admin/"]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths.append(reverse("account_login").rsplit("/", 2)[0] + "/")
+            paths.append(reverse("news:preview", kwargs={"pk": 1}).rsplit("/", 2)[0] + "/")
+    return list(dict.fromkeys(paths))
+
+
+def robots_txt(request):
+    lines = ["User-agent: *", *[f"Disallow: {path}" for path in _robots_disallowed()], ""]
+    lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
