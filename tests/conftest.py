@@ -75,6 +75,16 @@ def _own_file_cache(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in German: a request leaves its language active in the thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (rate limits, cached profile)."""
     _cache_clear()
@@ -94,15 +104,31 @@ def _cache_clear() -> None:
         cache.clear()
 
 
+def give_second_factor(user) -> str:
+    """Set up TOTP for a user (staff need it for the admin); return the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """Return the current TOTP code for a secret, as an authenticator app shows it."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
 @pytest.fixture
 def admin_user(db, django_user_model):
     """A superuser with a verified address and TOTP set up, as staff must have to reach the admin."""
     from allauth.account.models import EmailAddress
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
     user = django_user_model.objects.create_superuser(email="admin@example.com", password="password")
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    TOTP.activate(user, generate_totp_secret())
+    give_second_factor(user)
     return user
 
 

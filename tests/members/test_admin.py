@@ -7,6 +7,7 @@ import pytest
 
 from members.models import Member, MembershipApplication
 from swsdigital.mail.models import OutboxEmail
+from tests.conftest import give_second_factor
 
 pytestmark = pytest.mark.django_db
 Status = MembershipApplication.Status
@@ -120,6 +121,7 @@ def test_confirm_resignation_action(admin_client, member_user):
 
 def test_staff_without_permission_cannot_decide(client, make_application, django_user_model):
     staff = django_user_model.objects.create_user(email="staff@example.org", is_staff=True)
+    give_second_factor(staff)
     client.force_login(staff)
     application = make_application()
     response = client.post(f"/admin/members/membershipapplication/{application.pk}/decide/", {"decision": "approve"})

@@ -10,6 +10,7 @@ from PIL import Image
 
 from news import services
 from news.models import NewsImage, NewsItem, Topic
+from tests.conftest import give_second_factor
 
 
 def jpeg_upload(name: str = "photo.jpg", size=(800, 500), colour=(11, 93, 107)) -> SimpleUploadedFile:
@@ -45,6 +46,7 @@ def make_item(db):
 @pytest.fixture
 def staff_client(client, django_user_model):
     user = django_user_model.objects.create_superuser(email="presse@example.org", password="x" * 12)
+    give_second_factor(user)
     client.force_login(user)
     return client
 

@@ -77,8 +77,12 @@ def test_sitemap_honours_drafts_and_embargo(client, make_item, monkeypatch):
 def test_sitemap_index_and_sections_keep_a_fixed_query_count(client, many_items, django_assert_max_num_queries):
     client.get("/robots.txt")
     client.get("/")  # warm the cached site profile (context processor)
-    with django_assert_max_num_queries(5):  # legal pages, latest change, items, savepoint pair
-        assert section_urls(client) == ["/sitemap-pages.xml", "/sitemap-news.xml"]
+    # Legal pages, the savepoint pair, and per section what it needs to count its pages:
+    # news (latest change, items), members, events.
+    with django_assert_max_num_queries(8):
+        sections = section_urls(client)
+    assert sections[0] == "/sitemap-pages.xml"
+    assert "/sitemap-news.xml" in sections
     with django_assert_max_num_queries(4):
         root = _xml(client, "/sitemap-news.xml")
     assert len(root.findall("s:url", NS)) == 4000  # 2,000 items in two languages
@@ -89,7 +93,11 @@ def test_large_sitemaps_are_split_into_pages(client, many_items, monkeypatch):
 
     monkeypatch.setattr(NewsSitemap, "limit", 1500)
     sections = section_urls(client)
-    assert sections[1:] == ["/sitemap-news.xml", "/sitemap-news.xml?p=2", "/sitemap-news.xml?p=3"]
+    assert [s for s in sections if "news" in s] == [
+        "/sitemap-news.xml",
+        "/sitemap-news.xml?p=2",
+        "/sitemap-news.xml?p=3",
+    ]
     locs = locations(client)
     assert len([loc for loc in locs if "meldung-" in loc]) == 4000
     assert len(set(locs)) == len(locs)
