@@ -53,7 +53,8 @@ def test_full_event_without_waiting_list_refuses(make_event, register):
     register(event, "a@example.org")
     with pytest.raises(services.RegistrationError) as exc:
         register(event, "b@example.org")
-    assert "fully booked" in exc.value.messages[0]
+    assert exc.value.code == "full"
+    assert exc.value.messages[0] == "Diese Veranstaltung ist ausgebucht."
 
 
 def test_places_count_against_capacity(make_event, register):
@@ -186,7 +187,7 @@ def test_place_change_bumps_sequence(make_event, register):
     event.venue_name = "IHK Plauen"
     services.event_save(event=event)
     assert Event.objects.get(pk=event.pk).sequence == 1
-    assert "place" in _emails("a@example.org", "event_changed")[0].body_text
+    assert "der Ort der Veranstaltung hat sich geändert" in _emails("a@example.org", "event_changed")[0].body_text
 
 
 def test_cancelling_event_sends_cancellation_with_cancelled_ics(make_event, register):
