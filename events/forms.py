@@ -29,8 +29,8 @@ class RegistrationForm(HoneypotTimingMixin, forms.Form):
         self.questions = event.question_list
         for i, question in enumerate(self.questions):
             self.fields[f"answer_{i}"] = forms.CharField(label=question, max_length=1000, required=False)
-        # Keep the honeypot fields last, after the event's questions.
-        for name in ("homepage", "form_started"):
+        # Consent and the honeypot fields come after the event's questions.
+        for name in ("consent", "homepage", "form_started"):
             self.fields[name] = self.fields.pop(name)
 
     def clean_places(self) -> int:

@@ -302,3 +302,24 @@ def test_query_budgets_with_2000_events(client, many_events, django_assert_max_n
         assert client.get(event.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(4):
         assert client.get(reverse("events:feed")).status_code == 200
+
+
+def test_english_registration_sends_english_email(client, make_event, form_protection_data):
+    event = make_event(title="Summit & Workshop")
+    with translation.override("en"):
+        url = event.get_absolute_url()
+    assert url.startswith("/en/events/")
+    response = client.post(url, _post_data(form_protection_data))
+    assert response.status_code == 302
+    reg = Registration.objects.get()
+    assert reg.language == "en"
+    mail = OutboxEmail.objects.get(to="anna@example.org")
+    assert mail.subject == "Registration confirmed: Summit & Workshop"
+    assert "thank you for registering" in mail.body_text
+    assert "/en/events/registration/" in mail.body_text
+
+
+def test_home_page_shows_event_cards(client, make_event):
+    make_event(title="Auf der Startseite")
+    html = client.get("/").content.decode()
+    assert "Auf der Startseite" in html and 'class="card event-card' in html
