@@ -132,3 +132,13 @@ def events_for_feed(*, series: str = "", topic: str = "") -> QuerySet[Event]:
 def registrations_for_export(*, event: Event) -> QuerySet[Registration]:
     """Return an event's registrations for the participants' CSV."""
     return event.registrations.order_by("status", "created_at", "pk")
+
+
+def registration_waiting_position(*, registration: Registration) -> int | None:
+    """Return a waiting registration's place in the queue (1 = next to move up), else None."""
+    if registration.status != Registration.Status.WAITING:
+        return None
+    ahead = registration.event.registrations.filter(status=Registration.Status.WAITING).filter(
+        Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)
+    )
+    return ahead.count() + 1

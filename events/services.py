@@ -236,7 +236,12 @@ def event_save(*, event: Event) -> Event:
         if previous is not None and (changed_time or changed_place or cancelled_now or previous.status != event.status):
             event.sequence = previous.sequence + 1
         event.save()
-        if previous is None or not event.is_public or event.is_past:
+        if previous is None or event.is_past:
+            return event
+        more_places = event.capacity is None or (previous.capacity is not None and event.capacity > previous.capacity)
+        if more_places and event.status != Event.Status.CANCELLED:
+            _waitlist_promote(event)  # staff added places: the waiting list moves up
+        if not event.is_public:
             return event
         recipients = event.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITING]).select_related("event")
         if cancelled_now:

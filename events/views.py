@@ -277,9 +277,12 @@ def registration_detail(request, token: str):
         services.registration_cancel(registration=registration)
         messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration.get_absolute_url())
-    return render(
-        request, "events/registration_detail.html", {"registration": registration, "event": registration.event}
-    )
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "waiting_position": selectors.registration_waiting_position(registration=registration),
+    }
+    return render(request, "events/registration_detail.html", context)
 
 
 @require_GET

@@ -295,3 +295,16 @@ def test_message_participants(make_event, register):
     [mail] = _emails("a@example.org", "message")
     assert mail.subject == "Parken" and "Parkhaus" in mail.body_text
     assert services.event_message_participants(event=event, subject="X", body="Y", include_waiting=True) == 2
+
+
+def test_more_places_move_the_waiting_list_up(make_event, register):
+    event = make_event(capacity=1)
+    register(event, "a@example.org")
+    b = register(event, "b@example.org")
+    c = register(event, "c@example.org")
+    event.capacity = 2
+    services.event_save(event=event)
+    b.refresh_from_db()
+    c.refresh_from_db()
+    assert (b.status, c.status) == (Status.CONFIRMED, Status.WAITING)
+    assert _emails("b@example.org", "promoted")

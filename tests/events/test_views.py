@@ -207,6 +207,9 @@ def test_personal_link_shows_and_cancels(client, make_event, register):
     waiting = register(event, "b@example.org")
     response = client.get(reg.get_absolute_url())
     assert response.status_code == 200 and "a@example.org" in response.content.decode()
+    third = register(event, "c@example.org")
+    html = client.get(third.get_absolute_url()).content.decode()
+    assert "Position 2 auf der Warteliste" in html
     client.post(reg.get_absolute_url(), {"action": "cancel"})
     reg.refresh_from_db()
     waiting.refresh_from_db()
