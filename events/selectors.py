@@ -4,7 +4,7 @@ import calendar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import Event, Registration, Series, Topic
@@ -127,6 +127,18 @@ def events_for_feed(*, series: str = "", topic: str = "") -> QuerySet[Event]:
     """Return the events of a calendar feed: from a year back onwards."""
     since = timezone.now() - timedelta(days=365)
     return events_public(series=series, topic=topic).filter(end__gte=since).order_by("start", "pk")[:1000]
+
+
+def events_feed_version(*, series: str = "", topic: str = "") -> str:
+    """Return a fingerprint of a feed's events that changes whenever one of them changes, comes or goes."""
+    since = timezone.now() - timedelta(days=365)
+    agg = (
+        events_public(series=series, topic=topic)
+        .prefetch_related(None)
+        .filter(end__gte=since)
+        .aggregate(changed=Max("updated_at"), count=Count("pk"))
+    )
+    return f"{agg['changed']}|{agg['count']}"
 
 
 def registrations_for_export(*, event: Event) -> QuerySet[Registration]:

@@ -1,5 +1,6 @@
 """Public pages of the event calendar, personal registration pages and the check-in page."""
 
+import hashlib
 import json
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -261,8 +263,14 @@ def event_feed(request):
     """A subscribable calendar of all events, or of one series or topic."""
     series = request.GET.get("series", "")[:200]
     topic = request.GET.get("topic", "")[:100]
-    name = _("SWS Digital events")
-    content = calendar_build(selectors.events_for_feed(series=series, topic=topic), name=name)
+    events = selectors.events_for_feed(series=series, topic=topic)
+    # Calendar clients poll feeds; rebuild only when an event in it changed (or one came or went).
+    version = selectors.events_feed_version(series=series, topic=topic)
+    key = "events:feed:" + hashlib.sha256(f"{get_language()}|{series}|{topic}|{version}".encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = calendar_build(events, name=_("SWS Digital events"))
+        cache.set(key, content, settings.EVENTS_FEED_CACHE_SECONDS)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'
     return response

@@ -94,3 +94,16 @@ def test_list_advertises_webcal(client, make_event):
     html = client.get(reverse("events:list")).content.decode()
     assert "webcal://" in html
     assert 'type="text/calendar"' in html
+
+
+def test_feed_is_cached_until_an_event_changes(client, make_event, django_assert_max_num_queries):
+    event = make_event(title="Erster Titel")
+    url = reverse("events:feed")
+    assert b"Erster Titel" in client.get(url).content
+    with django_assert_max_num_queries(3):
+        assert b"Erster Titel" in client.get(url).content  # from the cache: no event rows loaded
+    event.title = "Neuer Titel"
+    services.event_save(event=event)
+    assert b"Neuer Titel" in client.get(url).content
+    make_event(title="Hinzugekommen")
+    assert b"Hinzugekommen" in client.get(url).content
