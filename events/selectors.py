@@ -126,7 +126,8 @@ def topics_all() -> list[Topic]:
 def events_for_feed(*, series: str = "", topic: str = "") -> QuerySet[Event]:
     """Return the events of a calendar feed: from a year back onwards."""
     since = timezone.now() - timedelta(days=365)
-    return events_public(series=series, topic=topic).filter(end__gte=since).order_by("start", "pk")[:1000]
+    qs = events_public(series=series, topic=topic).select_related(None).prefetch_related(None)
+    return qs.filter(end__gte=since).order_by("start", "pk")[:1000]
 
 
 def events_feed_version(*, series: str = "", topic: str = "") -> str:
