@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from members.selectors import user_is_member
+from members import selectors as members_selectors
 from swsdigital.mail.services import Attachment, email_send
 from swsdigital.privacy.services import consent_record
 
@@ -34,6 +34,9 @@ CLOSED_MESSAGES = {
     "not_yet": _("Registration for this event is not open yet."),
     "closed": _("Registration for this event has closed."),
 }
+
+
+MEMBERS_ONLY_MESSAGE = _("This event is open to members only. Please log in with your member account.")
 
 
 class RegistrationError(ValidationError):
@@ -58,6 +61,10 @@ def registration_qr_png(*, registration: Registration) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue()
+
+
+def _is_member(user) -> bool:
+    return user is not None and user.is_authenticated and members_selectors.user_is_member(user=user)
 
 
 def _confirmed_places(event: Event) -> int:
@@ -99,6 +106,11 @@ def _send_status_email(registration: Registration) -> None:
 # --- Registration -------------------------------------------------------------
 
 
+def registration_allowed_for(*, event: Event, user) -> bool:
+    """Return whether a visitor may register at all (members-only events need a member)."""
+    return not event.members_only or _is_member(user)
+
+
 def registration_create(
     *,
     event: Event,
@@ -122,8 +134,8 @@ def registration_create(
             state = "closed"
         if state != "open":
             raise RegistrationError(CLOSED_MESSAGES[state], code=state)
-        if event.members_only and not (user is not None and user.is_authenticated and user_is_member(user=user)):
-            raise RegistrationError(_("This event is open to members only. Please log in with your member account."))
+        if event.members_only and not _is_member(user):
+            raise RegistrationError(MEMBERS_ONLY_MESSAGE, code="members_only")
         if not 1 <= places <= event.max_places:
             raise RegistrationError(
                 _("Please choose between 1 and %(max)d places.") % {"max": event.max_places}, code="places"

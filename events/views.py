@@ -165,12 +165,20 @@ def _json_ld(event: Event) -> str:
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S308
 
 
+def _closed_message(state: str) -> str:
+    if state == "members_only":
+        return services.MEMBERS_ONLY_MESSAGE
+    return services.CLOSED_MESSAGES.get(state, "")
+
+
 def event_detail(request, slug: str):
     """One event with its registration form."""
     event = selectors.event_get(slug=slug, preview=request.user.is_staff)
     if event is None:
         raise Http404(_("This event does not exist or is not published."))
     state = event.registration_state()
+    if state == "open" and not services.registration_allowed_for(event=event, user=request.user):
+        state = "members_only"
     own = selectors.registration_of(event=event, user=request.user)
     form = None
     if state == "open" and event.is_public and own is None:
@@ -223,7 +231,7 @@ def event_detail(request, slug: str):
         else:
             form = RegistrationForm(event=event, initial=initial)
     elif request.method == "POST":
-        messages.error(request, services.CLOSED_MESSAGES.get(state, _("Registration is not possible.")))
+        messages.error(request, _closed_message(state))
         return redirect(event.get_absolute_url())
     return render(
         request,
@@ -232,13 +240,13 @@ def event_detail(request, slug: str):
             "event": event,
             "form": form,
             "state": state,
-            "closed_message": services.CLOSED_MESSAGES.get(state, ""),
+            "closed_message": _closed_message(state),
             "own_registration": own,
             "places": selectors.event_places(event=event) if event.capacity else None,
             "calendar_links": _calendar_links(event),
             "json_ld": _json_ld(event),
             "webcal_url": f"webcal://{settings.SITE_URL.split('://', 1)[-1]}{reverse('events:ics', args=[event.slug])}",
-            "members_only_blocked": event.members_only and not request.user.is_authenticated,
+            "members_only_blocked": state == "members_only" and not request.user.is_authenticated,
         },
     )
 

@@ -73,4 +73,3 @@ def member(monkeypatch):
     import members.selectors
 
     monkeypatch.setattr(members.selectors, "user_is_member", lambda *, user: True)
-    monkeypatch.setattr("events.services.user_is_member", lambda *, user: True)

@@ -177,9 +177,22 @@ def test_post_to_past_event_gives_message(client, make_event, form_protection_da
 
 def test_members_only_event_for_anonymous_visitors(client, make_event, form_protection_data):
     event = make_event(members_only=True)
-    response = client.post(event.get_absolute_url(), _post_data(form_protection_data))
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert 'name="email"' not in html
+    assert "Diese Veranstaltung ist nur für Mitglieder." in html
+    assert reverse("account_login") in html
+    response = client.post(event.get_absolute_url(), _post_data(form_protection_data), follow=True)
     assert response.status_code == 200
-    assert "nur für Mitglieder" in response.content.decode()
+    assert "Diese Veranstaltung ist nur für Mitglieder." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_members_only_event_for_logged_in_non_member(client, make_event, form_protection_data):
+    user = get_user_model().objects.create_user("gast@example.org", "pw-long-enough-1")
+    client.force_login(user)
+    event = make_event(members_only=True)
+    assert 'name="email"' not in client.get(event.get_absolute_url()).content.decode()
+    client.post(event.get_absolute_url(), _post_data(form_protection_data, email="gast@example.org"))
     assert not Registration.objects.exists()
 
 
