@@ -161,7 +161,6 @@ def load() -> None:
                 "series": series.get(spec.get("series", "")),
                 "teaser": spec["teaser"],
                 "description": (
-                    f"{spec['teaser']}\n\n"
                     "**Programm**\n\n- Begrüßung durch den Vorstand\n- Impulsvorträge aus Mitgliedsunternehmen\n"
                     "- Diskussion und Austausch bei Kaffee\n\nDie Teilnahme ist kostenfrei."
                 ),

@@ -222,7 +222,7 @@ def test_personal_link_shows_and_cancels(client, make_event, register):
     assert response.status_code == 200 and "a@example.org" in response.content.decode()
     third = register(event, "c@example.org")
     html = client.get(third.get_absolute_url()).content.decode()
-    assert "Position 2 auf der Warteliste" in html
+    assert "(Platz 2 in der Warteschlange)" in html
     client.post(reg.get_absolute_url(), {"action": "cancel"})
     reg.refresh_from_db()
     waiting.refresh_from_db()
@@ -267,6 +267,14 @@ def test_sitemap_lists_published_events(make_event):
     public = make_event()
     make_event(status=Event.Status.DRAFT)
     assert list(EventSitemap().items()) == [public]
+
+    class Site:
+        domain = "sws-digital.example"
+        name = "SWS"
+
+    [de, en] = EventSitemap().get_urls(site=Site(), protocol="https")
+    assert de["location"] == f"https://sws-digital.example/termine/{public.slug}/"
+    assert en["location"] == f"https://sws-digital.example/en/events/{public.slug}/"
 
 
 def test_german_and_english_paths():
