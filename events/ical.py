@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -13,6 +14,12 @@ from .models import Event
 
 TZID = "Europe/Berlin"
 _tz = ZoneInfo(TZID)
+
+
+@lru_cache(maxsize=1)
+def _vtimezone() -> Timezone:
+    # Building the transitions takes milliseconds; the rules do not change while the process runs.
+    return Timezone.from_tzid(TZID)
 
 
 def _location(event: Event) -> str:
@@ -74,7 +81,7 @@ def calendar_build(events: Iterable[Event], *, name: str = "", online_url_for: d
         cal.add("x-wr-calname", name)
         cal.add("name", name)
     cal.add("x-wr-timezone", TZID)
-    cal.add_component(Timezone.from_tzid(TZID))
+    cal.add_component(_vtimezone())
     for event in events:
         cal.add_component(_vevent(event, online_url=(online_url_for or {}).get(event.pk, "")))
     return cal.to_ical()

@@ -15,6 +15,7 @@ from swsdigital.core.images import validate_image_upload
 
 
 def _token() -> str:
+    """Return a new unguessable token for a personal link."""
     return secrets.token_urlsafe(24)
 
 

@@ -20,7 +20,7 @@ from swsdigital.mail.services import Attachment, email_send
 from swsdigital.privacy.services import consent_record
 
 from .ical import event_ics
-from .models import Event, Registration
+from .models import Event, Registration, _token
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +55,16 @@ def _localized_url(name: str, language: str, **kwargs) -> str:
         return _absolute(reverse(name, kwargs=kwargs))
 
 
-def registration_qr_png(*, registration: Registration) -> bytes:
-    """Return a PNG QR code of the registration's check-in link."""
-    image = qrcode.make(_localized_url("events:checkin", registration.language, token=registration.token), box_size=6)
+def _qr_png(*, token: str, language: str) -> bytes:
+    image = qrcode.make(_localized_url("events:checkin", language, token=token), box_size=6)
     buffer = io.BytesIO()
     image.save(buffer)
     return buffer.getvalue()
+
+
+def registration_qr_png(*, registration: Registration) -> bytes:
+    """Return a PNG QR code of the registration's check-in link."""
+    return _qr_png(token=registration.token, language=registration.language)
 
 
 def _is_member(user) -> bool:
@@ -71,7 +75,9 @@ def _confirmed_places(event: Event) -> int:
     return event.registrations.filter(status=Status.CONFIRMED).aggregate(n=Sum("places"))["n"] or 0
 
 
-def _notify(registration: Registration, template: str, *, ics: bool = False, qr: bool = False, **extra) -> None:
+def _notify(
+    registration: Registration, template: str, *, ics: bool = False, qr: bool = False, qr_png: bytes = b"", **extra
+) -> None:
     event = registration.event
     attachments = []
     if ics:
@@ -80,7 +86,8 @@ def _notify(registration: Registration, template: str, *, ics: bool = False, qr:
             Attachment(f"{event.slug}.ics", event_ics(event, with_online_url=online), "text/calendar; charset=utf-8")
         )
     if qr:
-        attachments.append(Attachment("check-in.png", registration_qr_png(registration=registration), "image/png"))
+        png = qr_png or registration_qr_png(registration=registration)
+        attachments.append(Attachment("check-in.png", png, "image/png"))
     email_send(
         to=registration.email,
         template=f"events/{template}",
@@ -96,9 +103,9 @@ def _notify(registration: Registration, template: str, *, ics: bool = False, qr:
     )
 
 
-def _send_status_email(registration: Registration) -> None:
+def _send_status_email(registration: Registration, *, qr_png: bytes = b"") -> None:
     if registration.status == Status.CONFIRMED:
-        _notify(registration, "confirmation", ics=True, qr=True)
+        _notify(registration, "confirmation", ics=True, qr=True, qr_png=qr_png)
     else:
         _notify(registration, "waiting")
 
@@ -125,6 +132,9 @@ def registration_create(
 ) -> tuple[Registration, bool]:
     """Register a person (confirmed while places last, else waiting); return (registration, created)."""
     email = email.strip().lower()
+    # Draw the QR code before taking the lock: the lock should cover only counting and writing.
+    token = _token()
+    qr_png = _qr_png(token=token, language=language)
     with transaction.atomic():
         # The row lock serialises all registrations of this event: capacity is counted and
         # taken by one transaction at a time, so it is never oversold.
@@ -163,6 +173,7 @@ def registration_create(
             language=language,
             status=status,
             confirmed_at=now if status == Status.CONFIRMED else None,
+            token=token,
         )
         registration.full_clean()
         try:
@@ -178,7 +189,7 @@ def registration_create(
             user=registration.user,
             subject_ref=f"event:{event.pk}",
         )
-        _send_status_email(registration)
+        _send_status_email(registration, qr_png=qr_png)
     return registration, True
 
 
