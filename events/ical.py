@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Timezone
+from icalendar import Calendar, Timezone, vDuration
 from icalendar import Event as VEvent
 
 from .models import Event
@@ -70,7 +70,9 @@ def _vevent(event: Event, *, online_url: str = "") -> VEvent:
     return vevent
 
 
-def calendar_build(events: Iterable[Event], *, name: str = "", online_url_for: dict | None = None) -> bytes:
+def calendar_build(
+    events: Iterable[Event], *, name: str = "", online_url_for: dict | None = None, refresh: timedelta | None = None
+) -> bytes:
     """Return a VCALENDAR with a Europe/Berlin VTIMEZONE and one VEVENT per event."""
     cal = Calendar()
     cal.add("prodid", "-//SWS Digital//Veranstaltungen//DE")
@@ -81,6 +83,9 @@ def calendar_build(events: Iterable[Event], *, name: str = "", online_url_for: d
         cal.add("x-wr-calname", name)
         cal.add("name", name)
     cal.add("x-wr-timezone", TZID)
+    if refresh:  # how often subscribed clients should fetch the feed again
+        cal.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(refresh))
     cal.add_component(_vtimezone())
     for event in events:
         cal.add_component(_vevent(event, online_url=(online_url_for or {}).get(event.pk, "")))

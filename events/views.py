@@ -277,7 +277,7 @@ def event_feed(request):
     key = "events:feed:" + hashlib.sha256(f"{get_language()}|{series}|{topic}|{version}".encode()).hexdigest()
     content = cache.get(key)
     if content is None:
-        content = calendar_build(events, name=_("SWS Digital events"))
+        content = calendar_build(events, name=_("SWS Digital events"), refresh=timedelta(hours=6))
         cache.set(key, content, settings.EVENTS_FEED_CACHE_SECONDS)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="events.ics"'

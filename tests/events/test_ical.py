@@ -81,6 +81,8 @@ def test_feeds_all_series_and_topic(client, make_event, series, topic):
     cal = _parse(client.get(reverse("events:feed")))
     _check_calendar(cal)
     assert len(cal.walk("VEVENT")) == 2
+    assert cal.decoded("REFRESH-INTERVAL") == timedelta(hours=6)
+    assert b"X-PUBLISHED-TTL:PT6H" in client.get(reverse("events:feed")).content
     cal = _parse(client.get(reverse("events:feed"), {"series": series.slug}))
     assert [str(v["SUMMARY"]) for v in cal.walk("VEVENT")] == [in_series.title]
     cal = _parse(client.get(reverse("events:feed"), {"topic": topic.slug}))
