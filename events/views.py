@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -165,6 +165,11 @@ def _json_ld(event: Event) -> str:
     return mark_safe(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S308
 
 
+_ALREADY_REGISTERED = gettext_lazy(
+    "You are already registered for this event with this email address. We have not created a second registration."
+)
+
+
 def _closed_message(state: str) -> str:
     if state == "members_only":
         return services.MEMBERS_ONLY_MESSAGE
@@ -207,13 +212,7 @@ def event_detail(request, slug: str):
                     form.add_error(None, exc)
                 else:
                     if not created:
-                        messages.info(
-                            request,
-                            _(
-                                "You are already registered for this event with this email address. "
-                                "We have not created a second registration."
-                            ),
-                        )
+                        messages.info(request, _ALREADY_REGISTERED)
                         return redirect(event.get_absolute_url())
                     if registration.status == Registration.Status.CONFIRMED:
                         messages.success(request, _("Thank you! Your place is confirmed; we have sent you an email."))
@@ -231,7 +230,10 @@ def event_detail(request, slug: str):
         else:
             form = RegistrationForm(event=event, initial=initial)
     elif request.method == "POST":
-        messages.error(request, _closed_message(state))
+        if own is not None:
+            messages.info(request, _ALREADY_REGISTERED)
+        else:
+            messages.error(request, _closed_message(state) or _("Registration is not possible."))
         return redirect(event.get_absolute_url())
     return render(
         request,
@@ -290,8 +292,11 @@ def registration_detail(request, token: str):
     if registration is None or registration.anonymised_at:
         return render(request, "events/registration_invalid.html", status=404)
     if request.method == "POST" and request.POST.get("action") == "cancel":
-        services.registration_cancel(registration=registration)
-        messages.success(request, _("Your registration has been cancelled."))
+        if registration.event.is_past:
+            messages.error(request, _("This event has already taken place."))
+        else:
+            services.registration_cancel(registration=registration)
+            messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration.get_absolute_url())
     context = {
         "registration": registration,

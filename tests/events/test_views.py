@@ -347,3 +347,27 @@ def test_home_page_shows_event_cards(client, make_event):
     make_event(title="Auf der Startseite")
     html = client.get("/").content.decode()
     assert "Auf der Startseite" in html and 'class="card event-card' in html
+
+
+def test_logged_in_person_posting_again_is_told_they_are_registered(client, make_event, form_protection_data):
+    user = get_user_model().objects.create_user("lea@example.org", "pw-long-enough-1")
+    client.force_login(user)
+    event = make_event()
+    client.post(event.get_absolute_url(), _post_data(form_protection_data, email="lea@example.org"))
+    response = client.post(
+        event.get_absolute_url(), _post_data(form_protection_data, email="lea@example.org"), follow=True
+    )
+    assert "bereits für diese Veranstaltung angemeldet" in response.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_past_registration_cannot_be_cancelled(client, make_event, register):
+    event = make_event()
+    reg = register(event, "a@example.org")
+    Event.objects.filter(pk=event.pk).update(
+        start=timezone.now() - timedelta(days=2), end=timezone.now() - timedelta(days=2, hours=-2)
+    )
+    response = client.post(reg.get_absolute_url(), {"action": "cancel"}, follow=True)
+    assert "Diese Veranstaltung hat bereits stattgefunden." in response.content.decode()
+    reg.refresh_from_db()
+    assert reg.status == Registration.Status.CONFIRMED
