@@ -31,9 +31,7 @@ def _check_calendar(cal: Calendar) -> None:
 
 
 def test_event_ics_is_valid_and_uid_stable(client, make_event):
-    event = make_event(
-        title="SmartRailCampus: Connectivity", start=timezone.make_aware(timezone.datetime(2030, 7, 1, 16))
-    )
+    event = make_event(title="SmartRailCampus: Connectivity", start=timezone.make_aware(datetime(2030, 7, 1, 16)))
     cal = _parse(client.get(reverse("events:ics", args=[event.slug])))
     _check_calendar(cal)
     [vevent] = cal.walk("VEVENT")
@@ -67,7 +65,7 @@ def test_cancelled_event_ics(client, make_event):
 
 
 def test_all_day_event_uses_dates(client, make_event):
-    start = timezone.make_aware(timezone.datetime(2030, 4, 5, 0, 0))
+    start = timezone.make_aware(datetime(2030, 4, 5, 0, 0))
     event = make_event(start=start, end=start + timedelta(hours=23), all_day=True)
     [vevent] = _parse(client.get(reverse("events:ics", args=[event.slug]))).walk("VEVENT")
     assert str(vevent.decoded("DTSTART")) == "2030-04-05"

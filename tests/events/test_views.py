@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -84,7 +84,7 @@ def test_calendar_month_view(client, make_event):
 
 
 def test_detail_page_german_dates_json_ld_and_calendar_links(client, make_event):
-    start = timezone.make_aware(timezone.datetime(2030, 10, 24, 16, 0))
+    start = timezone.make_aware(datetime(2030, 10, 24, 16, 0))
     event = make_event(title="Regionaler Digital-Gipfel", start=start, capacity=50)
     html = client.get(event.get_absolute_url()).content.decode()
     assert "24. Oktober 2030, 16:00 Uhr" in html
