@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,7 +112,9 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
     waitlist_enabled = models.BooleanField(_("waiting list"), default=True)
     members_only = models.BooleanField(_("members only"), default=False)
-    max_places = models.PositiveSmallIntegerField(_("places per registration"), default=1)
+    max_places = models.PositiveSmallIntegerField(
+        _("places per registration"), default=1, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
     extra_questions = models.TextField(
         _("extra questions"), blank=True, help_text=_("One question per line; answers are optional.")
     )
