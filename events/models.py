@@ -29,7 +29,7 @@ class Series(models.Model):
 
     class Meta:
         verbose_name = _("series")
-        verbose_name_plural = _("series")
+        verbose_name_plural = _("event series")
         ordering = ["name"]
 
     def __str__(self) -> str:

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'series',
-                'verbose_name_plural': 'series',
+                'verbose_name_plural': 'event series',
                 'ordering': ['name'],
             },
         ),
