@@ -146,11 +146,13 @@ class EventAdmin(admin.ModelAdmin):
         if not obj.pk:
             return "–"
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:events_event_message", args=[obj.pk]),
             _("Write to participants"),
             reverse("admin:events_event_export", args=[obj.pk]),
             _("Export participants (CSV)"),
+            reverse("admin:events_event_checkin", args=[obj.pk]),
+            _("Check-in list"),
         )
 
     def save_model(self, request, obj, form, change):
@@ -166,6 +168,7 @@ class EventAdmin(admin.ModelAdmin):
         return [
             path("<int:pk>/message/", self.admin_site.admin_view(self.message_view), name="events_event_message"),
             path("<int:pk>/export/", self.admin_site.admin_view(self.export_view), name="events_event_export"),
+            path("<int:pk>/check-in/", self.admin_site.admin_view(self.checkin_view), name="events_event_checkin"),
             *super().get_urls(),
         ]
 
@@ -185,6 +188,29 @@ class EventAdmin(admin.ModelAdmin):
             return redirect("admin:events_event_change", event.pk)
         context = {**self.admin_site.each_context(request), "form": form, "event": event, "opts": self.model._meta}
         return render(request, "events/admin/message.html", context)
+
+    def checkin_view(self, request, pk: int):
+        """The door list: confirmed participants, searchable, checked in with one click."""
+        event = get_object_or_404(Event, pk=pk)
+        if not self.has_change_permission(request, event):
+            return redirect("admin:index")
+        if request.method == "POST":
+            registration = get_object_or_404(event.registrations, pk=request.POST.get("registration"))
+            try:
+                services.registration_check_in(registration=registration)
+            except services.RegistrationError as exc:
+                self.message_user(request, exc.messages[0], messages.ERROR)
+            return redirect(request.get_full_path())
+        query = request.GET.get("q", "").strip()[:100]
+        context = {
+            **self.admin_site.each_context(request),
+            "event": event,
+            "opts": self.model._meta,
+            "query": query,
+            "registrations": selectors.registrations_for_checkin(event=event, query=query),
+            "places": selectors.event_places(event=event),
+        }
+        return render(request, "events/admin/checkin.html", context)
 
     def export_view(self, request, pk: int):
         event = get_object_or_404(Event, pk=pk)

@@ -155,3 +155,11 @@ def registration_waiting_position(*, registration: Registration) -> int | None:
         Q(created_at__lt=registration.created_at) | Q(created_at=registration.created_at, pk__lt=registration.pk)
     )
     return ahead.count() + 1
+
+
+def registrations_for_checkin(*, event: Event, query: str = "") -> QuerySet[Registration]:
+    """Return an event's confirmed registrations for the door list, by name, optionally searched."""
+    qs = event.registrations.filter(status=Registration.Status.CONFIRMED)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(email__icontains=query) | Q(organisation__icontains=query))
+    return qs.order_by("name", "pk")

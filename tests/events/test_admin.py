@@ -99,3 +99,22 @@ def test_admin_save_bumps_sequence_through_the_service(admin_client, make_event,
     event.refresh_from_db()
     assert event.venue_name == "IHK Chemnitz" and event.sequence == 1
     assert OutboxEmail.objects.filter(to="a@example.org", template="events/event_changed").exists()
+
+
+def test_checkin_list_searches_and_checks_in(admin_client, make_event, register, django_assert_max_num_queries):
+    event = make_event(capacity=40)
+    for i in range(30):
+        register(event, f"p{i}@example.org", name=f"Person {i}")
+    anna = register(event, "anna@example.org", name="Anna Sommer")
+    url = reverse("admin:events_event_checkin", args=[event.pk])
+    with django_assert_max_num_queries(12):
+        response = admin_client.get(url)
+    assert response.status_code == 200 and "Person 29" in response.content.decode()
+    html = admin_client.get(url, {"q": "sommer"}).content.decode()
+    assert "Anna Sommer" in html and "Person 1<" not in html
+    admin_client.post(url, {"registration": anna.pk})
+    anna.refresh_from_db()
+    assert anna.checked_in_at is not None
+    other = make_event()
+    stranger = register(other, "x@example.org")
+    assert admin_client.post(url, {"registration": stranger.pk}).status_code == 404
