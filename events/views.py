@@ -40,10 +40,13 @@ def _feed_url(filters: dict) -> str:
     return reverse("events:feed") + (f"?{urlencode(params)}" if params else "")
 
 
+def _webcal(path: str) -> str:
+    return f"webcal://{settings.SITE_URL.split('://', 1)[-1]}{path}"
+
+
 def _list_context(request, filters: dict) -> dict:
     feed = _feed_url(filters)
-    host = settings.SITE_URL.split("://", 1)[-1]
-    return {"feed_url": feed, "webcal_url": f"webcal://{host}{feed}", "filter_query": urlencode(filters)}
+    return {"feed_url": feed, "webcal_url": _webcal(feed), "filter_query": urlencode(filters)}
 
 
 @require_GET
@@ -247,7 +250,7 @@ def event_detail(request, slug: str):
             "places": selectors.event_places(event=event) if event.capacity else None,
             "calendar_links": _calendar_links(event),
             "json_ld": _json_ld(event),
-            "webcal_url": f"webcal://{settings.SITE_URL.split('://', 1)[-1]}{reverse('events:ics', args=[event.slug])}",
+            "series_webcal_url": _webcal(_feed_url({"series": event.series.slug})) if event.series else "",
             "members_only_blocked": state == "members_only" and not request.user.is_authenticated,
         },
     )

@@ -107,3 +107,10 @@ def test_feed_is_cached_until_an_event_changes(client, make_event, django_assert
     assert b"Neuer Titel" in client.get(url).content
     make_event(title="Hinzugekommen")
     assert b"Hinzugekommen" in client.get(url).content
+
+
+def test_detail_links_the_series_feed(client, make_event, series, settings):
+    event = make_event(series=series)
+    html = client.get(event.get_absolute_url()).content.decode()
+    host = settings.SITE_URL.split("://", 1)[-1]
+    assert f'href="webcal://{host}{reverse("events:feed")}?series={series.slug}"' in html
