@@ -1,5 +1,211 @@
-"""Demo content of the events app (filled in by its issue)."""
+"""Demo content of the events app: a season of past and upcoming events."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from .models import Event, Registration, Series, Topic
+
+_SERIES = [
+    (
+        "smartrailcampus",
+        "SmartRailCampus",
+        "Gesprächsreihe rund um die digitale Bahn: Instandhaltung, Mobilität, Smart Services.",
+    ),
+    ("digital-gipfel", "Regionaler Digital-Gipfel", "Das jährliche Treffen der Digitalwirtschaft in Südwestsachsen."),
+    ("digitalstammtisch", "Digitalstammtisch", "Offener Austausch am Abend, reihum bei unseren Mitgliedern."),
+]
+_TOPICS = [
+    ("mobilitaet", "Mobilität"),
+    ("zusammenarbeit", "Digitale Zusammenarbeit"),
+    ("ki", "Künstliche Intelligenz"),
+    ("bildung", "Bildung"),
+    ("it-sicherheit", "IT-Sicherheit"),
+]
+
+_ACCESSIBLE = "Der Veranstaltungsraum ist stufenlos erreichbar; ein barrierefreies WC ist vorhanden."
+_IHK = ("IHK Chemnitz, Regionalkammer Plauen", "Friedensstraße 32, 08523 Plauen")
+_WERKBANK = ("Werkbank32", "Bahnhofstraße 32, 09648 Mittweida")
+_CAMPUS = ("Westsächsische Hochschule Zwickau", "Kornmarkt 1, 08056 Zwickau")
+_CHEMNITZ = ("Smart Systems Hub, Technologiecampus", "Reichenhainer Straße 88, 09126 Chemnitz")
+_ANNABERG = ("Manufaktur der Träume", "Buchholzer Straße 2, 09456 Annaberg-Buchholz")
+
+
+def _at(days: int, hour: int, minute: int = 0) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _events() -> list[dict]:
+    return [
+        {
+            "slug": "smartrailcampus-connectivity",
+            "title": "SmartRailCampus: Connectivity – Smart Services, Maintenance, Mobility",
+            "series": "smartrailcampus",
+            "topics": ["mobilitaet"],
+            "teaser": "Wie vernetzte Fahrzeuge und Sensorik die Instandhaltung im Bahnverkehr verändern.",
+            "start": _at(-60, 16),
+            "hours": 3,
+            "venue": _CAMPUS,
+            "region": Event.Region.ZWICKAU,
+            "capacity": 60,
+        },
+        {
+            "slug": "digital-gipfel-werkbank32",
+            "title": "Regionaler Digital-Gipfel in der Werkbank32",
+            "series": "digital-gipfel",
+            "topics": ["zusammenarbeit", "bildung"],
+            "teaser": "Workshops, Impulse und ein Markt der Möglichkeiten für Unternehmen, Kommunen und Schulen.",
+            "start": _at(-30, 9, 30),
+            "hours": 7,
+            "venue": _WERKBANK,
+            "region": Event.Region.MITTELSACHSEN,
+            "capacity": 120,
+        },
+        {
+            "slug": "save-the-date-digitale-zusammenarbeit",
+            "title": "Save the Date: Instrumente für die digitale Zusammenarbeit",
+            "topics": ["zusammenarbeit"],
+            "teaser": "Welche Werkzeuge tragen im Alltag kleiner Teams? Erfahrungen aus Mitgliedsunternehmen.",
+            "start": _at(12, 16),
+            "hours": 2,
+            "format": Event.Format.HYBRID,
+            "venue": _IHK,
+            "region": Event.Region.VOGTLAND,
+            "save_the_date": True,
+        },
+        {
+            "slug": "smartrailcampus-ki-instandhaltung",
+            "title": "SmartRailCampus: KI in der Instandhaltung",
+            "series": "smartrailcampus",
+            "topics": ["mobilitaet", "ki"],
+            "teaser": "Vorausschauende Wartung mit Daten aus dem laufenden Betrieb – Praxisberichte und Diskussion.",
+            "start": _at(5, 16),
+            "hours": 3,
+            "venue": _CAMPUS,
+            "region": Event.Region.ZWICKAU,
+            "capacity": 12,
+            "full": True,
+        },
+        {
+            "slug": "digitalstammtisch-annaberg",
+            "title": "Digitalstammtisch im Erzgebirge",
+            "series": "digitalstammtisch",
+            "topics": ["zusammenarbeit"],
+            "teaser": "Offener Abend für alle, die in der Region digital arbeiten.",
+            "start": _at(20, 18),
+            "hours": 3,
+            "venue": _ANNABERG,
+            "region": Event.Region.ERZGEBIRGE,
+            "status": Event.Status.CANCELLED,
+        },
+        {
+            "slug": "webinar-it-sicherheit-kmu",
+            "title": "Webinar: IT-Sicherheit für kleine und mittlere Unternehmen",
+            "topics": ["it-sicherheit"],
+            "teaser": "Die zehn wichtigsten Maßnahmen gegen Phishing und Erpressungstrojaner – in einer Stunde.",
+            "start": _at(26, 10),
+            "hours": 1,
+            "format": Event.Format.ONLINE,
+            "region": Event.Region.ONLINE,
+            "capacity": 200,
+        },
+        {
+            "slug": "mitgliederversammlung",
+            "title": "Mitgliederversammlung",
+            "teaser": "Jahresbericht, Haushalt und Ausblick – nur für Mitglieder.",
+            "start": _at(40, 17),
+            "hours": 2,
+            "venue": _IHK,
+            "region": Event.Region.VOGTLAND,
+            "members_only": True,
+            "max_places": 2,
+        },
+        {
+            "slug": "digital-gipfel-chemnitz",
+            "title": "Regionaler Digital-Gipfel: zweite Runde",
+            "series": "digital-gipfel",
+            "topics": ["ki", "bildung"],
+            "teaser": "Erste Handlungsansätze aus dem Gipfel des Vorjahres – und was daraus geworden ist.",
+            "start": _at(75, 9),
+            "hours": 8,
+            "venue": _CHEMNITZ,
+            "region": Event.Region.CHEMNITZ,
+            "capacity": 150,
+            "extra_questions": "Welchen Workshop möchten Sie besuchen?\nHaben Sie Ernährungswünsche?",
+        },
+    ]
+
+
+_PEOPLE = [
+    "Anja Keller", "Bernd Vogel", "Carla Neumann", "Daniel Roth", "Elena Schubert", "Frank Lorenz",
+    "Greta Hahn", "Heiko Brandt", "Ines Walter", "Jonas Krüger", "Katrin Lange", "Lars Seidel",
+    "Marta Fuchs", "Nils Böhme", "Olga Richter", "Paul Winkler",
+]  # fmt: skip
 
 
 def load() -> None:
     """Create the demo content of this app (idempotent)."""
+    series = {
+        slug: Series.objects.update_or_create(slug=slug, defaults={"name": name, "description": text})[0]
+        for slug, name, text in _SERIES
+    }
+    topics = {slug: Topic.objects.update_or_create(slug=slug, defaults={"name": name})[0] for slug, name in _TOPICS}
+    for spec in _events():
+        fmt = spec.get("format", Event.Format.IN_PERSON)
+        venue = spec.get("venue", ("", ""))
+        event, _created = Event.objects.update_or_create(
+            slug=spec["slug"],
+            defaults={
+                "title": spec["title"],
+                "series": series.get(spec.get("series", "")),
+                "teaser": spec["teaser"],
+                "description": (
+                    "**Programm**\n\n- Begrüßung durch den Vorstand\n- Impulsvorträge aus Mitgliedsunternehmen\n"
+                    "- Diskussion und Austausch bei Kaffee\n\nDie Teilnahme ist kostenfrei."
+                ),
+                "start": spec["start"],
+                "end": spec["start"] + timedelta(hours=spec["hours"]),
+                "format": fmt,
+                "region": spec.get("region", ""),
+                "venue_name": venue[0],
+                "venue_address": venue[1],
+                "venue_accessibility": _ACCESSIBLE if venue[0] else "",
+                "online_url": "https://meet.sws-digital.example/webinar" if fmt != Event.Format.IN_PERSON else "",
+                "organiser": "Südwestsachsen Digital e.V.",
+                "partners": "IHK Chemnitz" if venue == _IHK else "",
+                "status": spec.get("status", Event.Status.PUBLISHED),
+                "save_the_date": spec.get("save_the_date", False),
+                "capacity": spec.get("capacity"),
+                "members_only": spec.get("members_only", False),
+                "max_places": spec.get("max_places", 1),
+                "extra_questions": spec.get("extra_questions", ""),
+                "contact_name": "Geschäftsstelle",
+                "contact_email": "info@sws-digital.example",
+            },
+        )
+        event.topics.set([topics[t] for t in spec.get("topics", [])])
+        if spec.get("full"):
+            _fill(event, capacity=spec["capacity"], waiting=4)
+        elif event.start < timezone.now():
+            _fill(event, capacity=min(len(_PEOPLE), 10), waiting=0)
+
+
+def _fill(event: Event, *, capacity: int, waiting: int) -> None:
+    base = event.start - timedelta(days=14)
+    for i, name in enumerate(_PEOPLE[: capacity + waiting]):
+        email = f"{name.split()[0].lower()}.{name.split()[1].lower().replace('ü', 'ue').replace('ö', 'oe')}@example.org"
+        confirmed = i < capacity
+        Registration.objects.update_or_create(
+            event=event,
+            email=email,
+            defaults={
+                "name": name,
+                "organisation": "Mitgliedsunternehmen",
+                "places": 1,
+                "status": Registration.Status.CONFIRMED if confirmed else Registration.Status.WAITING,
+                "created_at": base + timedelta(hours=i),
+                "confirmed_at": base + timedelta(hours=i) if confirmed else None,
+                "checked_in_at": event.start if confirmed and event.start < timezone.now() else None,
+            },
+        )

@@ -329,3 +329,23 @@ CELERY_BEAT_SCHEDULE["members-apply-resignations"] = {
     "task": "members.tasks.members_resignations_apply_task",
     "schedule": 24 * 3600.0,
 }
+
+# --- Events -----------------------------------------------------------------
+# Hours before the start when confirmed participants get their reminder.
+EVENTS_REMINDER_HOURS = env.int("EVENTS_REMINDER_HOURS", default=24)
+# Days after an event when participants' personal data is anonymised (counts stay).
+EVENTS_ANONYMISE_AFTER_DAYS = env.int("EVENTS_ANONYMISE_AFTER_DAYS", default=90)
+# Registrations per IP and hour.
+EVENTS_REGISTRATION_RATE = env.int("EVENTS_REGISTRATION_RATE", default=20)
+# Domain part of the stable calendar UIDs (never change it once feeds are subscribed).
+EVENTS_ICAL_DOMAIN = env.str("EVENTS_ICAL_DOMAIN", default="sws-digital.de")
+# Seconds a built calendar feed is reused while none of its events changes.
+EVENTS_FEED_CACHE_SECONDS = env.int("EVENTS_FEED_CACHE_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["events-reminders"] = {
+    "task": "events.tasks.registration_reminders_send_task",
+    "schedule": 15 * 60.0,
+}
+CELERY_BEAT_SCHEDULE["events-anonymise"] = {
+    "task": "events.tasks.registrations_anonymise_task",
+    "schedule": 24 * 3600.0,
+}

@@ -1,0 +1,78 @@
+"""Registration, filters and the staff message form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from swsdigital.core.forms import HoneypotTimingMixin
+
+from .models import Event
+
+
+class RegistrationForm(HoneypotTimingMixin, forms.Form):
+    """A person's registration for one event, with the event's extra questions."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("Email"), max_length=254)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    places = forms.IntegerField(label=_("Places"), min_value=1, initial=1)
+    consent = forms.BooleanField(
+        label=_("My details are processed to organise the event and deleted after it as the privacy notice describes."),
+        error_messages={"required": _("Please agree so that we can process your registration.")},
+    )
+
+    def __init__(self, *args, event: Event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+        self.fields["places"].widget.attrs["max"] = event.max_places
+        if event.max_places == 1:
+            self.fields["places"].widget = forms.HiddenInput()
+        self.questions = event.question_list
+        for i, question in enumerate(self.questions):
+            self.fields[f"answer_{i}"] = forms.CharField(label=question, max_length=1000, required=False)
+        # Consent and the honeypot fields come after the event's questions.
+        for name in ("consent", "homepage", "form_started"):
+            self.fields[name] = self.fields.pop(name)
+
+    def clean_places(self) -> int:
+        places = self.cleaned_data["places"]
+        if places > self.event.max_places:
+            raise forms.ValidationError(
+                _("You can register at most %(max)d places.") % {"max": self.event.max_places}, code="max_places"
+            )
+        return places
+
+    def answers(self) -> dict:
+        """Return the answers keyed by question."""
+        return {q: self.cleaned_data.get(f"answer_{i}", "") for i, q in enumerate(self.questions)}
+
+
+class EventFilterForm(forms.Form):
+    """The list's filters; unknown values are ignored rather than failing."""
+
+    series = forms.ChoiceField(label=_("Series"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    format = forms.ChoiceField(label=_("Format"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+
+    def __init__(self, *args, series, topics, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["series"].choices = everything + [(s.slug, s.name) for s in series]
+        self.fields["topic"].choices = everything + [(t.slug, t.name) for t in topics]
+        self.fields["format"].choices = everything + list(Event.Format.choices)
+        self.fields["region"].choices = everything + list(Event.Region.choices)
+
+    def filters(self) -> dict:
+        """Return the valid filters (invalid ones are dropped)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if v}
+
+
+class ParticipantMessageForm(forms.Form):
+    """Staff's message to everyone registered for an event."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
+    include_waiting = forms.BooleanField(label=_("Also write to the waiting list"), required=False)

@@ -1,0 +1,20 @@
+"""Sitemap of the published events (wired into sitemap.xml by the root urlconf)."""
+
+from django.contrib.sitemaps import Sitemap
+
+from .selectors import events_public
+
+
+class EventSitemap(Sitemap):
+    """Every published event, upcoming and past."""
+
+    changefreq = "weekly"
+    priority = 0.6
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return events_public().prefetch_related(None).select_related(None).order_by("-start", "pk")
+
+    def lastmod(self, event):
+        return event.updated_at

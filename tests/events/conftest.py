@@ -1,0 +1,75 @@
+"""Factories for the event calendar tests."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events.models import Event, Registration, Series, Topic
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_event(db):
+    """Return a factory of published, upcoming events open for registration."""
+
+    def make(**kwargs) -> Event:
+        n = next(_counter)
+        start = kwargs.pop("start", timezone.now() + timedelta(days=10))
+        defaults = {
+            "title": f"SmartRailCampus {n}",
+            "slug": f"smartrailcampus-{n}",
+            "teaser": "Vernetzung rund um die Bahn der Zukunft",
+            "description": "Vorträge und **Diskussion**.",
+            "start": start,
+            "end": start + timedelta(hours=3),
+            "format": Event.Format.IN_PERSON,
+            "venue_name": "Werkbank32",
+            "venue_address": "Bahnhofstraße 32, 09648 Mittweida",
+            "status": Event.Status.PUBLISHED,
+            "region": Event.Region.MITTELSACHSEN,
+        }
+        defaults.update(kwargs)
+        topics = defaults.pop("topics", [])
+        event = Event(**defaults)
+        event.full_clean()
+        event.save()
+        if topics:
+            event.topics.set(topics)
+        return event
+
+    return make
+
+
+@pytest.fixture
+def series(db) -> Series:
+    return Series.objects.create(name="SmartRailCampus", slug="smartrailcampus")
+
+
+@pytest.fixture
+def topic(db) -> Topic:
+    return Topic.objects.create(name="Mobilität", slug="mobilitaet")
+
+
+@pytest.fixture
+def register(db):
+    """Return a helper that registers a person through the service."""
+    from events.services import registration_create
+
+    def reg(event, email: str, **kwargs) -> Registration:
+        registration, _created = registration_create(
+            event=event, name=kwargs.pop("name", email.split("@")[0].title()), email=email, **kwargs
+        )
+        return registration
+
+    return reg
+
+
+@pytest.fixture
+def member(monkeypatch):
+    """Make members.selectors.user_is_member answer True (the members app implements it in parallel)."""
+    import members.selectors
+
+    monkeypatch.setattr(members.selectors, "user_is_member", lambda *, user: True)
