@@ -323,11 +323,14 @@ def mailings_sweep() -> int:
     """Start due scheduled mailings and hand stalled ones (dead workers, lost tasks) to new runners."""
     now = timezone.now()
     started = 0
+    just_started = []
     for mailing in Mailing.objects.filter(status=MS.SCHEDULED, scheduled_at__lte=now):
         mailing_send(mailing=mailing)
+        just_started.append(mailing.pk)
         started += 1
     quiet_since = time.time() - settings.NEWSLETTER_CLAIM_SECONDS
-    for mailing_id in Mailing.objects.filter(status=MS.SENDING).values_list("pk", flat=True):
+    sending = Mailing.objects.filter(status=MS.SENDING).exclude(pk__in=just_started)
+    for mailing_id in sending.values_list("pk", flat=True):
         heartbeat = cache.get(_heartbeat_key(mailing_id))
         stale_claims = Delivery.objects.filter(mailing_id=mailing_id, status=DS.SENDING, locked_until__lt=now)
         has_deliveries = Delivery.objects.filter(mailing_id=mailing_id).exists()
