@@ -304,16 +304,22 @@ def mailing_run(*, mailing_id: int, seconds: float | None = None) -> RunResult:
         if not batch:
             if _mailing_finish(mailing_id):
                 return RunResult("done", sent=total)
-            next_retry = (
+            # Come back when the next retry is due or another worker's lease ends (it may have died).
+            moments = [
                 Delivery.objects.filter(mailing_id=mailing_id, status=DS.RETRY)
                 .order_by("next_attempt_at")
                 .values_list("next_attempt_at", flat=True)
-                .first()
-            )
-            if next_retry is not None:
-                wait = max(1, int((next_retry - timezone.now()).total_seconds()) + 1)
+                .first(),
+                Delivery.objects.filter(mailing_id=mailing_id, status=DS.SENDING)
+                .order_by("locked_until")
+                .values_list("locked_until", flat=True)
+                .first(),
+            ]
+            moments = [m for m in moments if m is not None]
+            if moments:
+                wait = max(1, int((min(moments) - timezone.now()).total_seconds()) + 1)
                 return RunResult("wait", sent=total, wait_seconds=wait)
-            return RunResult("idle", sent=total)  # others hold the last batches
+            return RunResult("idle", sent=total)
         cache.set(_heartbeat_key(mailing_id), time.time(), timeout=3600)
         total += _batch_send(mailing, batch, renderer, limiter).sent
     return RunResult("continue", sent=total)

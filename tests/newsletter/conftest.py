@@ -63,3 +63,26 @@ def smtp_backend(settings, smtp_sink):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     return smtp_sink
+
+
+@pytest.fixture
+def newsletter_worker(_worker_process, transactional_db, smtp_sink, settings):
+    """A worker tuned to send slowly enough to be killed mid-mailing (the session's worker pauses meanwhile).
+
+    10 messages a second, batches of 10, one runner, 3-second leases; the test process uses the same values.
+    """
+    from tests.harness import CeleryWorker
+
+    tuning = {
+        "NEWSLETTER_RATE_PER_MINUTE": "600",
+        "NEWSLETTER_BATCH_SIZE": "10",
+        "NEWSLETTER_PARALLEL": "1",
+        "NEWSLETTER_CLAIM_SECONDS": "3",
+        "NEWSLETTER_RUN_SECONDS": "30",
+    }
+    for name, value in tuning.items():
+        setattr(settings, name, int(value))
+    _worker_process.stop()  # one consumer on the queue: this one (celery_worker restarts the other)
+    worker = CeleryWorker(env={**_worker_process.env, **tuning}).start()
+    yield worker
+    worker.stop()
