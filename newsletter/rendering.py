@@ -1,5 +1,10 @@
 """Render a mailing once per language; fill in only the personal links per recipient."""
 
+import binascii
+import uuid
+from email.header import Header
+from email.utils import formataddr, formatdate, parseaddr
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
@@ -79,6 +84,7 @@ class MailingRenderer:
         self.domain = self.from_email.rsplit("@", 1)[-1].strip("> ") or "localhost"
         self._parts: dict[str, tuple[str, str, str]] = {}
         self._paths: dict[str, tuple[str, str]] = {}
+        self._heads: dict[str, bytes] = {}
 
     def _language_parts(self, language: str) -> tuple[str, str, str]:
         if language not in self._parts:
@@ -91,8 +97,7 @@ class MailingRenderer:
                 )
         return self._parts[language]
 
-    def message(self, delivery: Delivery, *, connection=None) -> EmailMultiAlternatives:
-        """Return the message of one delivery: the language's rendering with its personal links."""
+    def _personal(self, delivery: Delivery) -> tuple[str, str, str, str, str]:
         subscriber = delivery.subscriber
         language = subscriber.language if subscriber.language in dict(settings.LANGUAGES) else "de"
         subject, text, html = self._language_parts(language)
@@ -102,19 +107,81 @@ class MailingRenderer:
         preferences_url = preferences_path.replace("TOKEN", token)
         text = text.replace(_UNSUBSCRIBE, unsubscribe_url).replace(_PREFERENCES, preferences_url)
         html = html.replace(_UNSUBSCRIBE, unsubscribe_url).replace(_PREFERENCES, preferences_url)
+        return language, subject, text, html, unsubscribe_url
+
+    def _headers(self, delivery: Delivery, unsubscribe_url: str) -> dict[str, str]:
+        return {
+            "Message-ID": f"<newsletter.{self.mailing.pk}.{delivery.pk}@{self.domain}>",
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"Newsletter <newsletter.{self.domain}>",
+            "Precedence": "bulk",
+        }
+
+    def message(self, delivery: Delivery, *, connection=None) -> EmailMultiAlternatives:
+        """Return the message of one delivery: the language's rendering with its personal links."""
+        _language, subject, text, html, unsubscribe_url = self._personal(delivery)
         message = EmailMultiAlternatives(
             subject=subject,
             body=text,
             from_email=self.from_email,
-            to=[subscriber.email],
+            to=[delivery.subscriber.email],
             connection=connection,
-            headers={
-                "Message-ID": f"<newsletter.{self.mailing.pk}.{delivery.pk}@{self.domain}>",
-                "List-Unsubscribe": f"<{unsubscribe_url}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "List-Id": f"Newsletter <newsletter.{self.domain}>",
-                "Precedence": "bulk",
-            },
+            headers=self._headers(delivery, unsubscribe_url),
         )
         message.attach_alternative(html, "text/html")
         return message
+
+    def can_send_raw(self, delivery: Delivery) -> bool:
+        """Whether the fast path fits (ASCII addresses; others go through Django's message)."""
+        return delivery.subscriber.email.isascii() and parseaddr(self.from_email)[1].isascii()
+
+    def raw(self, delivery: Delivery) -> tuple[str, str, bytes]:
+        """Return (envelope sender, recipient, message bytes) of one delivery, built without the email package.
+
+        Headers that are the same for everyone are encoded once per language; the bodies are
+        quoted-printable encoded per recipient by binascii (C code), since the links differ.
+        """
+        language, subject, text, html, unsubscribe_url = self._personal(delivery)
+        head = self._raw_head(language, subject)
+        personal = "".join(f"{name}: {value}\r\n" for name, value in self._headers(delivery, unsubscribe_url).items())
+        to = delivery.subscriber.email
+        boundary = self._boundary
+        parts = [
+            head,
+            f"To: {to}\r\n{personal}".encode("ascii"),
+            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'.encode("ascii"),
+            f"--{boundary}\r\n".encode("ascii"),
+            b'Content-Type: text/plain; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n',
+            _qp(text),
+            f"\r\n--{boundary}\r\n".encode("ascii"),
+            b'Content-Type: text/html; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n',
+            _qp(html),
+            f"\r\n--{boundary}--\r\n".encode("ascii"),
+        ]
+        return parseaddr(self.from_email)[1], to, b"".join(parts)
+
+    @property
+    def _boundary(self) -> str:
+        if not hasattr(self, "_boundary_value"):
+            self._boundary_value = f"=_newsletter_{uuid.uuid4().hex}"
+        return self._boundary_value
+
+    def _raw_head(self, language: str, subject: str) -> bytes:
+        key = f"head:{language}"
+        if key not in self._heads:
+            name, address = parseaddr(self.from_email)
+            header = Header(subject, "us-ascii" if subject.isascii() else "utf-8", header_name="Subject")
+            self._heads[key] = (
+                f"From: {formataddr((name, address), charset='utf-8')}\r\n"
+                f"Subject: {header.encode(linesep=chr(13) + chr(10))}\r\n"
+                f"Date: {formatdate(usegmt=True)}\r\n"
+                "MIME-Version: 1.0\r\n"
+            ).encode("ascii")
+        return self._heads[key]
+
+
+def _qp(value: str) -> bytes:
+    """Quoted-printable with CRLF line ends (soft breaks keep lines under 76 characters)."""
+    encoded = binascii.b2a_qp(value.replace("\r\n", "\n").encode("utf-8"), istext=True)
+    return encoded.replace(b"\n", b"\r\n")

@@ -220,7 +220,11 @@ def _batch_send(mailing: Mailing, batch: list[Delivery], renderer, limiter: Send
         for index, delivery in enumerate(pending):
             limiter.acquire()
             try:
-                connection.send_messages([renderer.message(delivery, connection=connection)])
+                smtp = getattr(connection, "connection", None)
+                if smtp is not None and renderer.can_send_raw(delivery):
+                    smtp.sendmail(*renderer.raw(delivery))
+                else:  # other backends (files, tests) or non-ASCII addresses: Django's message
+                    connection.send_messages([renderer.message(delivery, connection=connection)])
             except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as exc:
                 # The server answered about this message: 4xx comes again later, 5xx bounces.
                 error = f"{type(exc).__name__}: {exc}"[:500]

@@ -51,11 +51,12 @@ def test_worker_killed_mid_send_loses_nobody_and_repeats_at_most_one_batch(
     recipients = [make_subscriber(f"crash{i:03d}@example.org").email for i in range(60)]
     with transaction.atomic():
         services.mailing_send(mailing=mailing)
-    wait_until(lambda: len(smtp_sink.messages) >= 15, timeout=60, message="the mailing under way")
+    in_flight = Delivery.objects.filter(mailing=mailing, status=Delivery.Status.SENDING)
+    wait_until(lambda: len(smtp_sink.messages) >= 15 and in_flight.exists(), timeout=60, message="a batch in flight")
     newsletter_worker.kill()
     received_at_crash = len(smtp_sink.messages)
     assert received_at_crash < 60, "the worker finished before it could be killed"
-    assert Delivery.objects.filter(mailing=mailing, status=Delivery.Status.SENDING).exists()  # claimed, in flight
+    assert in_flight.exists()  # claimed by the dead worker
 
     newsletter_worker.start()
     wait_until(lambda: services.mailings_sweep() > 0, timeout=20, message="the sweep to hand the mailing over")

@@ -219,3 +219,27 @@ def test_rate_limit_off():
     for _i in range(1000):
         limiter.acquire()
     assert time.monotonic() - started < 0.5
+
+
+def test_messages_over_smtp_are_well_formed(make_subscriber, sending, smtp_backend):
+    """The fast path builds the bytes itself: a mail parser must read them like Django's own."""
+    subscriber = make_subscriber("leser@example.org")
+    Mailing.objects.filter(pk=sending.pk).update(body="Grüße aus Chemnitz. " * 80 + "\n\n.Punkt am Zeilenanfang")
+    assert _run(sending) == "done"
+    [message] = smtp_backend.to("leser@example.org")
+    assert message["Subject"] == "Neues aus dem Netzwerk & mehr"
+    assert message["To"] == "leser@example.org"
+    assert (
+        message["Message-ID"]
+        == f"<newsletter.{sending.pk}.{Delivery.objects.get(mailing=sending).pk}@sws-digital.example>"
+    )
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["Date"] and "SWS Digital" in message["From"]
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    token = services.manage_token(subscriber.key)
+    assert f"http://127.0.0.1:8000/newsletter/abmelden/{token}/" in text
+    assert message["List-Unsubscribe"] == f"<http://127.0.0.1:8000/newsletter/abmelden/{token}/>"
+    assert "Grüße aus Chemnitz. Grüße" in text and ".Punkt am Zeilenanfang" in text
+    assert f'href="http://127.0.0.1:8000/newsletter/einstellungen/{token}/"' in html
+    assert "<strong>" not in text and "Grüße aus Chemnitz." in html
