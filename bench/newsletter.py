@@ -228,16 +228,17 @@ def run_mailing(size: int, env: dict) -> dict:
 
 def baseline(count: int, port: int) -> dict:
     """Send one prebuilt message ``count`` times over one smtplib connection."""
-    from django.core.mail import EmailMultiAlternatives
+    import email.policy
+    from email.message import EmailMessage
 
-    message = EmailMultiAlternatives(
-        subject="Benchmark",
-        body="Der Digitaltag kommt. " + "Ein Absatz mit etwas Text über die Region. " * 30,
-        from_email="info@sws-digital.example",
-        to=["reader@bench.example"],
-    )
-    message.attach_alternative("<p>" + "Ein Absatz mit etwas Text über die Region. " * 30 + "</p>", "text/html")
-    raw = message.message().as_bytes()
+    paragraph = "Ein Absatz mit etwas Text über die Region. " * 30
+    message = EmailMessage()
+    message["From"] = "SWS Digital <info@sws-digital.example>"
+    message["To"] = "reader@bench.example"
+    message["Subject"] = "Benchmark: Neues aus dem Netzwerk"
+    message.set_content("Der Digitaltag kommt.\n\n" + paragraph)
+    message.add_alternative(f"<h2>Hallo</h2><p>{paragraph}</p>", subtype="html")
+    raw = message.as_bytes(policy=email.policy.SMTP)
     started = time.monotonic()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
         for i in range(count):

@@ -82,6 +82,7 @@ class MailingRenderer:
         self.mailing = mailing
         self.from_email = settings.NEWSLETTER_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
         self.domain = self.from_email.rsplit("@", 1)[-1].strip("> ") or "localhost"
+        self.envelope_from = parseaddr(self.from_email)[1]
         self._parts: dict[str, tuple[str, str, str]] = {}
         self._paths: dict[str, tuple[str, str]] = {}
         self._heads: dict[str, bytes] = {}
@@ -134,7 +135,7 @@ class MailingRenderer:
 
     def can_send_raw(self, delivery: Delivery) -> bool:
         """Whether the fast path fits (ASCII addresses; others go through Django's message)."""
-        return delivery.subscriber.email.isascii() and parseaddr(self.from_email)[1].isascii()
+        return delivery.subscriber.email.isascii() and self.envelope_from.isascii()
 
     def raw(self, delivery: Delivery) -> tuple[str, str, bytes]:
         """Return (envelope sender, recipient, message bytes) of one delivery, built without the email package.
@@ -159,7 +160,7 @@ class MailingRenderer:
             _qp(html),
             f"\r\n--{boundary}--\r\n".encode("ascii"),
         ]
-        return parseaddr(self.from_email)[1], to, b"".join(parts)
+        return self.envelope_from, to, b"".join(parts)
 
     @property
     def _boundary(self) -> str:
