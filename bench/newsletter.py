@@ -268,6 +268,15 @@ def write_report(results: list[dict], command: str) -> None:
         "sent over one SMTP connection per batch, marked. The baseline is a plain smtplib loop sending one "
         "prebuilt message over one connection to the same sink, in the same run.",
         "",
+        "Why it is fast: the mailing is rendered once per language; per recipient only the signed personal "
+        "links are filled in and the message bytes are assembled directly (headers shared by everyone encoded "
+        "once, bodies quoted-printable encoded by `binascii`), then handed to the batch's open smtplib "
+        "connection from `django.core.mail.get_connection()`. Building each message with Django's "
+        "`EmailMultiAlternatives` (the email package's header folding) cost about ten times as much CPU and "
+        "held the same setup (2 workers, 4 runners) to about 130 messages/s on this machine; non-ASCII "
+        "addresses and non-SMTP backends "
+        "still take that path.",
+        "",
         "| subscribers | sent | total time | messages/s | baseline messages/s | share of baseline "
         "| worker peak RSS | worker RSS at start |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -201,24 +201,35 @@ def _retry_delay(attempts: int) -> int | None:
     return delays[attempts - 1] if attempts <= len(delays) else None
 
 
+UNSUBSCRIBE_CHECK_SECONDS = 0.25
+
+
+def _confirmed_ids(deliveries: list[Delivery]) -> set[int]:
+    ids = [d.subscriber_id for d in deliveries]
+    return set(Subscriber.objects.filter(pk__in=ids, status=Subscriber.Status.CONFIRMED).values_list("pk", flat=True))
+
+
 def _batch_send(mailing: Mailing, batch: list[Delivery], renderer, limiter: SendRateLimiter) -> BatchResult:
     result = BatchResult()
-    # An unsubscribe counts until the batch starts (a fraction of a second before each message).
-    active = set(
-        Subscriber.objects.filter(
-            pk__in=[d.subscriber_id for d in batch], status=Subscriber.Status.CONFIRMED
-        ).values_list("pk", flat=True)
-    )
+    active = _confirmed_ids(batch)
     skipped = [d.pk for d in batch if d.subscriber_id not in active]
     sent: list[int] = []
     retry: dict[int, str] = {}
     failed: dict[int, str] = {}
     pending = [d for d in batch if d.subscriber_id in active]
+    checked_at = time.monotonic()
     connection = get_connection(fail_silently=False)
     try:
         connection.open()
         for index, delivery in enumerate(pending):
             limiter.acquire()
+            if time.monotonic() - checked_at > UNSUBSCRIBE_CHECK_SECONDS:
+                # An unsubscribe counts up to the moment of sending (give or take this interval).
+                active = _confirmed_ids(pending[index:])
+                checked_at = time.monotonic()
+            if delivery.subscriber_id not in active:
+                skipped.append(delivery.pk)
+                continue
             try:
                 smtp = getattr(connection, "connection", None)
                 if smtp is not None and renderer.can_send_raw(delivery):

@@ -243,3 +243,22 @@ def test_messages_over_smtp_are_well_formed(make_subscriber, sending, smtp_backe
     assert "Grüße aus Chemnitz. Grüße" in text and ".Punkt am Zeilenanfang" in text
     assert f'href="http://127.0.0.1:8000/newsletter/einstellungen/{token}/"' in html
     assert "<strong>" not in text and "Grüße aus Chemnitz." in html
+
+
+def test_unsubscribe_during_the_batch_is_honoured(subscribers, sending, monkeypatch):
+    from newsletter.rendering import MailingRenderer
+    from newsletter.services import sending as engine
+
+    monkeypatch.setattr(engine, "UNSUBSCRIBE_CHECK_SECONDS", 0)  # look before every message
+    original = MailingRenderer.message
+    late = subscribers[20]
+
+    def message_and_meanwhile_unsubscribe(self, delivery, **kwargs):
+        if delivery.subscriber_id == subscribers[2].pk:  # the batch is under way
+            services.subscriber_unsubscribe(subscriber=late)
+        return original(self, delivery, **kwargs)
+
+    monkeypatch.setattr(MailingRenderer, "message", message_and_meanwhile_unsubscribe)
+    assert _run(sending) == "done"
+    assert late.email not in {m.to[0] for m in mail.outbox} and len(mail.outbox) == 29
+    assert Delivery.objects.get(mailing=sending, subscriber=late).status == Delivery.Status.SKIPPED
