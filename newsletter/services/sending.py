@@ -37,8 +37,8 @@ def _heartbeat_key(mailing_id: int) -> str:
     return f"newsletter:mailing:{mailing_id}:heartbeat"
 
 
-def _member_emails() -> set[str] | None:
-    """Return the members' addresses (members.selectors), or None while that app offers none."""
+def _member_emails() -> set[str]:
+    """Return the members' addresses (members.selectors); none while that app does not offer them yet."""
     from members import selectors
 
     reader = getattr(selectors, "member_email_addresses", None)
