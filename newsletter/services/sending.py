@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
@@ -132,19 +133,24 @@ def mailing_test_send(*, mailing: Mailing, to: str, language: str = "de") -> Non
 
 
 def mailing_deliveries_prepare(*, mailing_id: int) -> int:
-    """Create the missing delivery rows of a mailing in bulk; return how many exist (idempotent)."""
+    """Create the missing delivery rows of a mailing in one INSERT ... SELECT; return how many exist (idempotent)."""
     mailing = Mailing.objects.get(pk=mailing_id)
     if mailing.status != MS.SENDING:
         return 0
-    chunk: list[Delivery] = []
-    ids = mailing_recipients(mailing=mailing).order_by("pk").values_list("pk", flat=True)
-    for subscriber_id in ids.iterator(chunk_size=5000):
-        chunk.append(Delivery(mailing_id=mailing_id, subscriber_id=subscriber_id))
-        if len(chunk) >= 5000:
-            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-            chunk = []
-    if chunk:
-        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+    try:
+        recipients = mailing_recipients(mailing=mailing).order_by("pk").values(recipient_id=F("pk"))
+        sql, params = recipients.query.sql_with_params()
+    except EmptyResultSet:  # e.g. "members only" while no member has an address
+        return Delivery.objects.filter(mailing_id=mailing_id).count()
+    quote = db_connection.ops.quote_name
+    table = quote(Delivery._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("mailing_id", "subscriber_id", "status", "attempts", "claim", "last_error"))
+    # Only quoted identifiers and Django's compiled query go into the text; values are parameters.
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+    select = f"SELECT %s, recipients.{quote('recipient_id')}, %s, 0, '', '' FROM ({sql}) recipients WHERE true"  # noqa: S608
+    insert = f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING"
+    with transaction.atomic(), db_connection.cursor() as cursor:
+        cursor.execute(insert, [mailing_id, DS.QUEUED, *params])
     return Delivery.objects.filter(mailing_id=mailing_id).count()
 
 

@@ -262,3 +262,13 @@ def test_unsubscribe_during_the_batch_is_honoured(subscribers, sending, monkeypa
     assert _run(sending) == "done"
     assert late.email not in {m.to[0] for m in mail.outbox} and len(mail.outbox) == 29
     assert Delivery.objects.get(mailing=sending, subscriber=late).status == Delivery.Status.SKIPPED
+
+
+def test_members_only_without_member_addresses_sends_nothing(subscribers, sending, monkeypatch):
+    from members import selectors as member_selectors
+
+    monkeypatch.setattr(member_selectors, "member_email_addresses", list, raising=False)
+    Mailing.objects.filter(pk=sending.pk).update(members_only=True)
+    assert services.mailing_deliveries_prepare(mailing_id=sending.pk) == 0
+    assert services.mailing_run(mailing_id=sending.pk).outcome == "done"
+    assert mail.outbox == []
