@@ -349,3 +349,26 @@ CELERY_BEAT_SCHEDULE["events-anonymise"] = {
     "task": "events.tasks.registrations_anonymise_task",
     "schedule": 24 * 3600.0,
 }
+
+# --- Newsletter -------------------------------------------------------------
+NEWSLETTER_FROM_EMAIL = env.str("NEWSLETTER_FROM_EMAIL", default="")
+# Global send rate across all workers (the provider's limit); 0 switches the limit off.
+NEWSLETTER_RATE_PER_MINUTE = env.int("NEWSLETTER_RATE_PER_MINUTE", default=6000)
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=100)
+# Runner tasks per mailing (they share the work through batch claims).
+NEWSLETTER_PARALLEL = env.int("NEWSLETTER_PARALLEL", default=2)
+# A claimed batch belongs to its worker this long; then another worker takes it over.
+NEWSLETTER_CLAIM_SECONDS = env.int("NEWSLETTER_CLAIM_SECONDS", default=300)
+# A runner task hands over to a fresh task after this many seconds.
+NEWSLETTER_RUN_SECONDS = env.int("NEWSLETTER_RUN_SECONDS", default=120)
+NEWSLETTER_RETRY_DELAYS = [
+    int(x) for x in env.list("NEWSLETTER_RETRY_DELAYS", default=["60", "300", "1800", "7200", "21600"])
+]
+NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
+NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=30)
+NEWSLETTER_BLOCK_ITEMS = env.int("NEWSLETTER_BLOCK_ITEMS", default=3)
+CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {"task": "newsletter.tasks.mailings_sweep_task", "schedule": 60.0}
+CELERY_BEAT_SCHEDULE["newsletter-unconfirmed-delete"] = {
+    "task": "newsletter.tasks.subscribers_unconfirmed_delete_task",
+    "schedule": 24 * 3600.0,
+}

@@ -146,6 +146,11 @@ def _is_temporary(exc: Exception) -> bool:
     return True  # connection refused, timeouts, disconnects: try again later
 
 
+def smtp_error_is_temporary(exc: Exception) -> bool:
+    """Return whether an SMTP error is worth a retry (4xx, connection trouble) rather than permanent (5xx)."""
+    return _is_temporary(exc)
+
+
 def _build_message(email: OutboxEmail, connection) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=email.subject,

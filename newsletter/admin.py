@@ -1,0 +1,222 @@
+"""Staff tools: compose, preview, test, schedule, send, pause and follow mailings; import and export the list."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .forms import CsvUploadForm
+from .models import Delivery, Mailing, Subscriber, Topic
+from .rendering import mailing_render
+
+DS = Delivery.Status
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name_de", "name_en", "slug", "position", "is_active")
+    list_editable = ("position", "is_active")
+    prepopulated_fields = {"slug": ("name_en",)}
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "language", "status", "source", "created_at", "confirmed_at")
+    list_filter = ("status", "language", "topics", "source")
+    search_fields = ("email", "name")
+    date_hierarchy = "created_at"
+    filter_horizontal = ("topics",)
+    readonly_fields = (
+        "key", "consent", "created_at", "confirmation_sent_at", "confirmed_at", "unsubscribed_at", "bounced_at",
+        "bounce_reason",
+    )  # fmt: skip
+    actions = ("export_csv", "unsubscribe")
+    change_list_template = "newsletter/admin/subscriber_changelist.html"
+
+    def get_urls(self):
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="newsletter_subscriber_import"),
+            path("bounces/", self.admin_site.admin_view(self.bounces_view), name="newsletter_subscriber_bounces"),
+        ]
+        return extra + super().get_urls()
+
+    @admin.action(description=_("Export the selected subscribers as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(services.subscribers_export_csv(queryset=queryset), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="newsletter-{timezone.localdate()}.csv"'
+        return response
+
+    @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
+    def unsubscribe(self, request, queryset):
+        for subscriber in queryset:
+            services.subscriber_unsubscribe(subscriber=subscriber)
+        self.message_user(request, _("Unsubscribed."), messages.SUCCESS)
+
+    def _upload(self, request, *, title: str, help_text: str, handle):
+        if not self.has_change_permission(request):
+            return redirect("admin:newsletter_subscriber_changelist")
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            handle(form)
+            return redirect("admin:newsletter_subscriber_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "help_text": help_text,
+            "form": form,
+        }
+        return TemplateResponse(request, "newsletter/admin/upload.html", context)
+
+    def import_view(self, request):
+        def handle(form):
+            report = services.subscribers_import_csv(
+                data=form.cleaned_data["file"], source=form.cleaned_data["source"] or "CSV"
+            )
+            self.message_user(
+                request,
+                _("%(confirmed)d confirmed, %(invited)d invited to confirm, %(skipped)d already on the list.")
+                % {"confirmed": report.confirmed, "invited": report.invited, "skipped": report.skipped},
+                messages.SUCCESS,
+            )
+            for error in report.errors[:20]:
+                self.message_user(request, error, messages.WARNING)
+
+        return self._upload(
+            request,
+            title=_("Import subscribers"),
+            help_text=_(
+                "Columns: email, name, language (de/en), topics (keys separated by |), consent_source, consent_date. "
+                "Rows with consent source and date are imported as confirmed; the others receive an opt-in email."
+            ),
+            handle=handle,
+        )
+
+    def bounces_view(self, request):
+        def handle(form):
+            count = services.bounces_import_csv(data=form.cleaned_data["file"])
+            self.message_user(
+                request,
+                ngettext("%(n)d address marked as bounced.", "%(n)d addresses marked as bounced.", count)
+                % {"n": count},
+            )
+
+        return self._upload(
+            request,
+            title=_("Import bounces"),
+            help_text=_("Columns: email, and optionally reason. Listed addresses receive no more mailings."),
+            handle=handle,
+        )
+
+
+@admin.register(Mailing)
+class MailingAdmin(admin.ModelAdmin):
+    list_display = ("subject", "status", "scheduled_at", "progress", "started_at", "finished_at", "preview_link")
+    list_filter = ("status", "members_only", "audience_language")
+    search_fields = ("subject", "body")
+    filter_horizontal = ("topics",)
+    readonly_fields = ("status", "started_at", "finished_at", "progress", "preview_link")
+    actions = ("send_now", "schedule", "send_test", "pause", "resume", "cancel")
+    fieldsets = (
+        (None, {"fields": ("subject", "preheader", "body", "include_events", "include_news", "preview_link")}),
+        (_("English version"), {"fields": ("subject_en", "preheader_en", "body_en"), "classes": ("collapse",)}),
+        (_("Audience"), {"fields": ("topics", "audience_language", "members_only")}),
+        (_("Sending"), {"fields": ("scheduled_at", "in_archive", "status", "progress", "started_at", "finished_at")}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_open=Count("deliveries", filter=Q(deliveries__status__in=[DS.QUEUED, DS.SENDING, DS.RETRY])),
+                n_sent=Count("deliveries", filter=Q(deliveries__status=DS.SENT)),
+                n_failed=Count("deliveries", filter=Q(deliveries__status=DS.FAILED)),
+            )
+        )
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Content is frozen once sending started; the actions still pause, resume or cancel.
+        if obj is not None and obj.status not in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("queued / sent / failed"))
+    def progress(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        return f"{getattr(obj, 'n_open', 0)} / {getattr(obj, 'n_sent', 0)} / {getattr(obj, 'n_failed', 0)}"
+
+    @admin.display(description=_("preview"))
+    def preview_link(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Save first to see the preview.")
+        url = reverse("admin:newsletter_mailing_preview", args=[obj.pk])
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a> · '
+            '<a href="{}?lang=en" target="_blank" rel="noopener">{}</a>',
+            url,
+            _("German"),
+            url,
+            _("English"),
+        )
+
+    def get_urls(self):
+        extra = [
+            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="newsletter_mailing_preview"),
+        ]
+        return extra + super().get_urls()
+
+    def preview_view(self, request, pk: int):
+        mailing = get_object_or_404(Mailing, pk=pk)
+        language = "en" if request.GET.get("lang") == "en" else "de"
+        _subject, _text, html = mailing_render(mailing, language, unsubscribe_url="#", preferences_url="#")
+        return HttpResponse(html)
+
+    def _done(self, request, count: int, text: str):
+        self.message_user(request, text % {"count": count}, messages.SUCCESS if count else messages.WARNING)
+
+    @admin.action(description=_("Send now"), permissions=["view"])
+    def send_now(self, request, queryset):
+        count = 0
+        for mailing in queryset:
+            count += services.mailing_send(mailing=mailing).status == Mailing.Status.SENDING
+        self._done(request, count, _("%(count)d mailing(s) are being sent."))
+
+    @admin.action(description=_("Schedule for the time in “send at”"), permissions=["view"])
+    def schedule(self, request, queryset):
+        count = 0
+        for mailing in queryset.filter(scheduled_at__isnull=False):
+            count += services.mailing_schedule(mailing=mailing, when=mailing.scheduled_at).status == "scheduled"
+        self._done(request, count, _("%(count)d mailing(s) scheduled."))
+
+    @admin.action(description=_("Send a test to my address"), permissions=["view"])
+    def send_test(self, request, queryset):
+        to = request.user.email or settings.STAFF_NOTIFICATION_EMAIL
+        for mailing in queryset:
+            for language in ("de", "en"):
+                services.mailing_test_send(mailing=mailing, to=to, language=language)
+        self.message_user(request, _("Test sent to %(to)s (German and English).") % {"to": to}, messages.SUCCESS)
+
+    @admin.action(description=_("Pause sending"), permissions=["view"])
+    def pause(self, request, queryset):
+        count = sum(services.mailing_pause(mailing=m) for m in queryset)
+        self._done(request, count, _("%(count)d mailing(s) paused."))
+
+    @admin.action(description=_("Resume sending"), permissions=["view"])
+    def resume(self, request, queryset):
+        count = sum(services.mailing_resume(mailing=m) for m in queryset)
+        self._done(request, count, _("%(count)d mailing(s) resumed."))
+
+    @admin.action(description=_("Cancel sending"), permissions=["view"])
+    def cancel(self, request, queryset):
+        count = sum(services.mailing_cancel(mailing=m) for m in queryset)
+        self._done(request, count, _("%(count)d mailing(s) cancelled."))

@@ -1,0 +1,69 @@
+"""Sign-up, preferences and staff import forms."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from swsdigital.core.forms import HoneypotTimingMixin
+
+from .models import Topic
+
+
+class SubscribeForm(HoneypotTimingMixin, forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(
+        label=_("Name (optional)"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none to hear about everything."),
+    )
+    consent = forms.BooleanField(
+        label=_("I would like to receive the newsletter by email. I can unsubscribe at any time.")
+    )
+
+    def __init__(self, *args, language: str = "de", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
+        if not self.is_bound:
+            self.initial.setdefault("language", language if language in dict(settings.LANGUAGES) else "de")
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose none to hear about everything."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topics"].queryset = Topic.objects.filter(is_active=True)
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"))
+    source = forms.CharField(
+        label=_("Where the list comes from"),
+        max_length=80,
+        required=False,
+        help_text=_("Kept in every consent record."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload.read()

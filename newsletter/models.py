@@ -1,0 +1,165 @@
+"""Subscribers with proof of consent, topics, mailings and one delivery row per recipient."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def _new_key() -> str:
+    return secrets.token_hex(16)
+
+
+class Topic(models.Model):
+    """A subject people can choose to hear about (events, funding, press ...)."""
+
+    slug = models.SlugField(_("key"), max_length=50, unique=True)
+    name_de = models.CharField(_("name (German)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "slug"]
+
+    def __str__(self) -> str:
+        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+
+
+class Subscriber(models.Model):
+    """One email address on the list; only confirmed ones receive mailings."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("subscribed")
+        UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
+        BOUNCED = "bounced", _("bounced")
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="de")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="subscribers", verbose_name=_("topics"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    # Signed into the personal links; replaced to revoke them.
+    key = models.CharField(_("link key"), max_length=32, unique=True, default=_new_key, editable=False)
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    consent = models.ForeignKey(
+        "privacy.Consent", null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("consent record")
+    )
+    created_at = models.DateTimeField(_("signed up"), auto_now_add=True, db_index=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.CharField(_("bounce reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("subscriber")
+        verbose_name_plural = _("subscribers")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "language"], name="newsletter_sub_status_lang_idx")]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Mailing(models.Model):
+    """One newsletter issue: content, audience, schedule and sending state."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        SENDING = "sending", _("sending")
+        PAUSED = "paused", _("paused")
+        SENT = "sent", _("sent")
+        CANCELLED = "cancelled", _("cancelled")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    preheader = models.CharField(
+        _("preheader"), max_length=200, blank=True, help_text=_("The short line mail programs show after the subject.")
+    )
+    body = models.TextField(_("text (Markdown)"))
+    subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
+    preheader_en = models.CharField(_("preheader (English)"), max_length=200, blank=True)
+    body_en = models.TextField(
+        _("text (English, Markdown)"), blank=True, help_text=_("Leave empty to send the German text to everyone.")
+    )
+    include_events = models.BooleanField(_("add the next events"), default=True)
+    include_news = models.BooleanField(_("add the latest press releases"), default=True)
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="mailings",
+        verbose_name=_("audience: topics"),
+        help_text=_("Subscribers of at least one of these topics; none chosen means everyone."),
+    )
+    audience_language = models.CharField(
+        _("audience: language"),
+        max_length=5,
+        blank=True,
+        choices=[("", _("all languages")), *settings.LANGUAGES],
+    )
+    members_only = models.BooleanField(_("audience: members only"), default=False)
+    in_archive = models.BooleanField(_("show in the public archive"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    scheduled_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsletter:mailing", kwargs={"pk": self.pk, "slug": slugify(self.subject)[:60] or "newsletter"})
+
+    def content(self, language: str) -> tuple[str, str, str]:
+        """Return (subject, preheader, Markdown body) in a language, German where no English exists."""
+        if language.startswith("en") and self.body_en.strip():
+            return self.subject_en or self.subject, self.preheader_en or self.preheader, self.body_en
+        return self.subject, self.preheader, self.body
+
+
+class Delivery(models.Model):
+    """The state of one mailing for one subscriber; claimed by a worker in batches."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("being sent")
+        RETRY = "retry", _("temporary failure, will retry")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped")
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    claim = models.CharField(_("claimed by"), max_length=32, blank=True)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "subscriber"], name="newsletter_delivery_uniq"),
+        ]
+        indexes = [models.Index(fields=["mailing", "status"], name="newsletter_delivery_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.mailing_id} → {self.subscriber_id}"

@@ -1,0 +1,50 @@
+"""Business rules of the newsletter: subscriptions, the sending engine, import and export."""
+
+from .importing import bounces_import_csv, subscribers_export_csv, subscribers_import_csv
+from .sending import (
+    mailing_cancel,
+    mailing_deliveries_prepare,
+    mailing_pause,
+    mailing_resume,
+    mailing_run,
+    mailing_schedule,
+    mailing_send,
+    mailing_test_send,
+    mailings_sweep,
+)
+from .subscriptions import (
+    InvalidToken,
+    subscriber_bounce,
+    subscriber_confirm,
+    subscriber_preferences_update,
+    subscriber_subscribe,
+    subscriber_unsubscribe,
+    subscribers_unconfirmed_delete,
+)
+from .tokens import confirm_token, manage_token, subscriber_from_confirm_token, subscriber_from_manage_token
+
+__all__ = [
+    "InvalidToken",
+    "bounces_import_csv",
+    "confirm_token",
+    "mailing_cancel",
+    "mailing_deliveries_prepare",
+    "mailing_pause",
+    "mailing_resume",
+    "mailing_run",
+    "mailing_schedule",
+    "mailing_send",
+    "mailing_test_send",
+    "mailings_sweep",
+    "manage_token",
+    "subscriber_bounce",
+    "subscriber_confirm",
+    "subscriber_from_confirm_token",
+    "subscriber_from_manage_token",
+    "subscriber_preferences_update",
+    "subscriber_subscribe",
+    "subscriber_unsubscribe",
+    "subscribers_export_csv",
+    "subscribers_import_csv",
+    "subscribers_unconfirmed_delete",
+]
