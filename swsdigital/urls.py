@@ -8,6 +8,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from events.sitemaps import EventSitemap
 from members.sitemaps import MemberSitemap
 from news.sitemaps import NewsSitemap
 from swsdigital.core.views import media_serve
@@ -25,6 +26,7 @@ admin.site.index_title = _("Portal administration")
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "news": NewsSitemap,
+    "events": EventSitemap,
     "members": MemberSitemap,
 }
 

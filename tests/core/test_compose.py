@@ -137,7 +137,11 @@ def test_compose_environment_is_a_valid_production_configuration(tmp_path):
         "ALLOWED_HOSTS": "portal.sws-digital.example",
         "SITE_URL": "https://portal.sws-digital.example",
     }
-    env = {k: v for k, v in os.environ.items() if not k.endswith(("_URL", "URL")) and k not in ("TEST_DATABASE_NAME",)}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith("URL") and k not in ("TEST_DATABASE_NAME", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(_environment("web", shell))
     env.update({"VAR_DIR": str(tmp_path), "MEDIA_ROOT": str(tmp_path / "media")})
     result = subprocess.run(

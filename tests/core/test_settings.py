@@ -24,6 +24,7 @@ _CONFIG_VARS = (
     "SECURE_COOKIES",
     "SECURE_HSTS_SECONDS",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set while the browser tests run; never in production
 )
 
 
