@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -42,6 +43,14 @@ class _SinkHandler:
         self.sink = sink
 
     async def handle_DATA(self, server, session, envelope):
+        sink = self.sink
+        if sink.hold_after is not None and len(sink.messages) >= sink.hold_after:
+            # Keep the sender waiting inside DATA (a batch provably in flight) until released.
+            sink.held += 1
+            while not sink.released.is_set():
+                await asyncio.sleep(0.05)
+            if sink.drop_held:
+                return "451 4.3.0 Sender went away"
         mode = self.sink.mode
         if mode == "tempfail":
             self.sink.refused += 1
@@ -64,6 +73,10 @@ class SmtpSink:
         self.messages: list[tuple[str, EmailMessage]] = []
         self.mode = "accept"
         self.refused = 0
+        self.hold_after: int | None = None  # block senders in DATA once this many messages arrived
+        self.held = 0
+        self.drop_held = False
+        self.released = threading.Event()
         self.lock = threading.Lock()
         self.controller = Controller(_SinkHandler(self), hostname="127.0.0.1", port=self.port)
 
@@ -75,10 +88,26 @@ class SmtpSink:
         self.controller.stop()
 
     def reset(self) -> None:
+        self.release()
         with self.lock:
             self.messages.clear()
         self.mode = "accept"
         self.refused = 0
+        self.hold_after = None
+        self.held = 0
+        self.drop_held = False
+        self.released.clear()
+
+    def hold(self, *, after: int) -> None:
+        """Make the next sender wait inside DATA once ``after`` messages have arrived."""
+        self.released.clear()
+        self.hold_after = after
+
+    def release(self, *, drop: bool = False) -> None:
+        """Let held senders go on; with ``drop`` their messages are refused (the sender died)."""
+        self.drop_held = drop
+        self.hold_after = None
+        self.released.set()
 
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:

@@ -49,11 +49,13 @@ def test_worker_killed_mid_send_loses_nobody_and_repeats_at_most_one_batch(
     newsletter_worker, smtp_sink, make_subscriber, mailing
 ):
     recipients = [make_subscriber(f"crash{i:03d}@example.org").email for i in range(60)]
+    smtp_sink.hold(after=15)  # the worker blocks inside SMTP DATA mid-batch: a batch is provably in flight
     with transaction.atomic():
         services.mailing_send(mailing=mailing)
     in_flight = Delivery.objects.filter(mailing=mailing, status=Delivery.Status.SENDING)
-    wait_until(lambda: len(smtp_sink.messages) >= 15 and in_flight.exists(), timeout=60, message="a batch in flight")
+    wait_until(lambda: smtp_sink.held >= 1, timeout=60, message="the worker to be held mid-batch")
     newsletter_worker.kill()
+    smtp_sink.release(drop=True)  # the dead worker's half-sent message never completes
     received_at_crash = len(smtp_sink.messages)
     assert received_at_crash < 60, "the worker finished before it could be killed"
     assert in_flight.exists()  # claimed by the dead worker
