@@ -118,7 +118,7 @@ def test_members_only_reaches_active_members_only(make_subscriber, sending):
 
 
 def test_blocks_show_what_the_selectors_return(subscribers, sending, monkeypatch):
-    """events/news selectors are stubs in this branch; monkeypatched objects stand for theirs."""
+    """Any object with a title and a page becomes an item; one whose page fails is listed by title only."""
     import events.selectors
     import news.selectors
 
