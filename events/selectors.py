@@ -31,6 +31,11 @@ def events_public(*, series: str = "", topic: str = "", format: str = "", region
     return qs
 
 
+def events_public_plain() -> QuerySet[Event]:
+    """Return the published events (scheduled ones once due) by start, without card extras (for links)."""
+    return Event.objects.filter(_public_q(timezone.now())).order_by("start", "pk")
+
+
 def events_upcoming(*, limit: int | None = None, **filters) -> QuerySet[Event]:
     """Return the next published events (not yet ended), soonest first."""
     qs = events_public(**filters).filter(end__gte=timezone.now()).order_by("start", "pk")

@@ -58,7 +58,7 @@ class NewsItemAdmin(admin.ModelAdmin):
     search_fields = ("title", "lead", "body", "dateline_place")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("press_contact",)
+    autocomplete_fields = ("press_contact", "related_events")
     filter_horizontal = ("topics",)
     list_select_related = ("press_contact",)
     readonly_fields = ("author", "created_at", "updated_at", "preview_link")
@@ -67,7 +67,7 @@ class NewsItemAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("kind", "title", "slug", "language", "dateline_place", "lead", "body")}),
         (_("Publication"), {"fields": ("status", "published_at", "preview_link")}),
-        (_("Classification and contact"), {"fields": ("topics", "press_contact")}),
+        (_("Classification and contact"), {"fields": ("topics", "press_contact", "related_events")}),
         (_("History"), {"fields": ("author", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
 

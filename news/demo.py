@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from events.selectors import events_public_plain
+
 from . import services
 from .models import NewsAttachment, NewsItem, PressContact, Topic
 
@@ -214,6 +216,18 @@ def _embargo_time() -> datetime:
     return datetime.combine(today.replace(year=year, month=month, day=1), time(10, 0), tzinfo=BERLIN)
 
 
+# Press items that point to demo events (events/demo.py); linked if those events exist.
+RELATED_EVENTS = {
+    "mint-nachwuchs-smart-rail-connectivity-campus": [
+        "smartrailcampus-connectivity",
+        "smartrailcampus-ki-instandhaltung",
+    ],
+    "suedwestsachsen-braucht-eine-digitale-standortpolitik": ["digital-gipfel-werkbank32", "digital-gipfel-chemnitz"],
+    "instrumente-fuer-die-digitale-zusammenarbeit": ["save-the-date-digitale-zusammenarbeit"],
+    "netzwerk-buendelt-regionale-it-kompetenzen": ["webinar-it-sicherheit-kmu"],
+}
+
+
 def load() -> None:
     """Create or update topics, the press contact and the demo items with images (idempotent)."""
     topics = {}
@@ -260,3 +274,6 @@ def load() -> None:
         attachment = NewsAttachment(item=datalab, title="Präsentationen zum Abschlussevent")
         attachment.file.save("datalab-westsax-praesentationen.pdf", ContentFile(_demo_pdf(datalab.title)), save=False)
         services.news_attachment_save(attachment=attachment)
+    for slug, event_slugs in RELATED_EVENTS.items():
+        events = events_public_plain().filter(slug__in=event_slugs)
+        NewsItem.objects.get(slug=slug).related_events.add(*events)  # add() twice changes nothing

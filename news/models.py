@@ -106,6 +106,13 @@ class NewsItem(models.Model):
         blank=True,
         related_name="news_items",
     )
+    related_events = models.ManyToManyField(
+        "events.Event",
+        verbose_name=_("related events"),
+        related_name="news_items",
+        blank=True,
+        help_text=_("Shown as links next to the text; only published events appear."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

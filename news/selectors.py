@@ -7,6 +7,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import F, Prefetch, Q, QuerySet
 
+from events.selectors import events_public_plain
+
 from .models import NewsImage, NewsItem, Topic
 
 
@@ -101,7 +103,11 @@ def news_preview_get(*, pk: int) -> NewsItem | None:
 
 
 def _detail_qs(qs: QuerySet) -> QuerySet:
-    return _with_card_data(qs.select_related("press_contact", "author")).prefetch_related("attachments")
+    return _with_card_data(qs.select_related("press_contact", "author")).prefetch_related(
+        "attachments",
+        # Only events the public may see; drafts linked in the admin stay hidden.
+        Prefetch("related_events", queryset=events_public_plain(), to_attr="related_events_public"),
+    )
 
 
 def news_for_topic(*, topic: Topic | None, limit: int = 30, now: datetime | None = None) -> list[NewsItem]:

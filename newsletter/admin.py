@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .forms import CsvUploadForm
-from .models import Delivery, Mailing, Subscriber, Topic
+from .models import Delivery, Mailing, MembershipOptin, Subscriber, Topic
 from .rendering import mailing_render
 
 DS = Delivery.Status
@@ -115,6 +115,19 @@ class SubscriberAdmin(admin.ModelAdmin):
             help_text=_("Columns: email, and optionally reason. Listed addresses receive no more mailings."),
             handle=handle,
         )
+
+
+@admin.register(MembershipOptin)
+class MembershipOptinAdmin(admin.ModelAdmin):
+    list_display = ("email", "outcome", "application_confirmed_at", "created_at")
+    list_filter = ("outcome",)
+    search_fields = ("email",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Mailing)

@@ -163,3 +163,24 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mailing_id} → {self.subscriber_id}"
+
+
+class MembershipOptin(models.Model):
+    """A membership applicant's newsletter wish, handled once: invited to the double opt-in, or already known."""
+
+    class Outcome(models.TextChoices):
+        INVITED = "invited", _("confirmation email sent")
+        KNOWN = "known", _("address already on the list")
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    application_confirmed_at = models.DateTimeField(_("application confirmed"), db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices)
+    created_at = models.DateTimeField(_("handled"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("newsletter wish from a membership application")
+        verbose_name_plural = _("newsletter wishes from membership applications")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.email

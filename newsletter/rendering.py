@@ -34,7 +34,9 @@ def _block_items(objects) -> list[dict]:
             url = _absolute(get_url()) if callable(get_url) else ""
         except Exception:  # an object without a resolvable page is still listed by title
             url = ""
-        items.append({"title": str(obj), "url": url})
+        # An event's start or a press release's publication time, where the object has one.
+        when = getattr(obj, "start", None) or getattr(obj, "published_at", None)
+        items.append({"title": str(obj), "url": url, "when": when})
     return items
 
 

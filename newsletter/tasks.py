@@ -35,3 +35,9 @@ def mailings_sweep_task() -> int:
 def subscribers_unconfirmed_delete_task() -> int:
     """Delete subscription requests that were never confirmed."""
     return services.subscribers_unconfirmed_delete()
+
+
+@shared_task(ignore_result=True)
+def subscribers_invite_from_applications_task() -> int:
+    """Send the newsletter opt-in to membership applicants who asked for it (once per address)."""
+    return services.subscribers_invite_from_applications()

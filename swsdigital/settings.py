@@ -372,3 +372,8 @@ CELERY_BEAT_SCHEDULE["newsletter-unconfirmed-delete"] = {
     "task": "newsletter.tasks.subscribers_unconfirmed_delete_task",
     "schedule": 24 * 3600.0,
 }
+# Membership applicants who ticked the newsletter box get the double opt-in mail (once per address).
+CELERY_BEAT_SCHEDULE["newsletter-membership-optins"] = {
+    "task": "newsletter.tasks.subscribers_invite_from_applications_task",
+    "schedule": env.float("NEWSLETTER_MEMBERSHIP_OPTIN_SECONDS", default=3600.0),
+}

@@ -1,6 +1,7 @@
 """Business rules of the newsletter: subscriptions, the sending engine, import and export."""
 
 from .importing import bounces_import_csv, subscribers_export_csv, subscribers_import_csv
+from .membership import subscribers_invite_from_applications
 from .sending import (
     mailing_cancel,
     mailing_deliveries_prepare,
@@ -46,5 +47,6 @@ __all__ = [
     "subscriber_unsubscribe",
     "subscribers_export_csv",
     "subscribers_import_csv",
+    "subscribers_invite_from_applications",
     "subscribers_unconfirmed_delete",
 ]

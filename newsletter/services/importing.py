@@ -75,6 +75,13 @@ def subscribers_import_csv(*, data: bytes, source: str) -> ImportReport:
         chosen = [topics[s.strip()] for s in row.get("topics", "").split("|") if s.strip() in topics]
         consent_source = row.get("consent_source", "")
         consent_date = _parse_date(row.get("consent_date", ""))
+        if consent_date and consent_date > timezone.now():
+            report.errors.append(
+                _("Line %(line)s: the consent date %(date)s lies in the future.")
+                % {"line": number, "date": row.get("consent_date", "")}
+            )
+            known.discard(email)
+            continue
         if consent_source and consent_date:
             subscriber = Subscriber.objects.create(
                 email=email,
@@ -91,9 +98,8 @@ def subscribers_import_csv(*, data: bytes, source: str) -> ImportReport:
                 source=f"import ({source}): {consent_source}",
                 subject_ref=f"newsletter:{subscriber.pk}",
                 confirmed=True,
+                given_at=consent_date,  # the date of the original consent, not of the import
             )
-            # Keep the date of the original consent, not the date of the import.
-            type(consent).objects.filter(pk=consent.pk).update(given_at=consent_date, confirmed_at=consent_date)
             subscriber.consent = consent
             subscriber.save(update_fields=["consent"])
             report.confirmed += 1

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from members.selectors import member_email_addresses
 from swsdigital.mail.services import email_queue, smtp_error_is_temporary
 
 from ..models import Delivery, Mailing, Subscriber
@@ -38,16 +39,6 @@ def _heartbeat_key(mailing_id: int) -> str:
     return f"newsletter:mailing:{mailing_id}:heartbeat"
 
 
-def _member_emails() -> set[str]:
-    """Return the members' addresses (members.selectors); none while that app does not offer them yet."""
-    from members import selectors
-
-    reader = getattr(selectors, "member_email_addresses", None)
-    if reader is None:
-        return set()
-    return {address.strip().lower() for address in reader()}
-
-
 def mailing_recipients(*, mailing: Mailing):
     """Return the confirmed subscribers in a mailing's audience."""
     qs = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
@@ -57,7 +48,7 @@ def mailing_recipients(*, mailing: Mailing):
     if topic_ids:
         qs = qs.filter(pk__in=Subscriber.topics.through.objects.filter(topic_id__in=topic_ids).values("subscriber_id"))
     if mailing.members_only:
-        qs = qs.filter(email__in=_member_emails())
+        qs = qs.filter(email__in=member_email_addresses())
     return qs
 
 

@@ -8,8 +8,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from swsdigital.mail.services import email_send
-from swsdigital.privacy.models import Consent
-from swsdigital.privacy.services import consent_confirm, consent_record, consent_withdraw
+from swsdigital.privacy.services import (
+    consent_confirm,
+    consent_record,
+    consent_withdraw,
+    consents_delete_unconfirmed,
+)
 
 from ..models import Delivery, Subscriber, Topic
 from .tokens import InvalidToken, confirm_token, manage_token, subscriber_from_confirm_token
@@ -158,11 +162,12 @@ def subscriber_bounce(*, email: str, reason: str = "") -> bool:
 def subscribers_unconfirmed_delete(*, days: int | None = None) -> int:
     """Delete requests never confirmed within ``days`` (30 by default) and their unconfirmed consent."""
     days = settings.NEWSLETTER_UNCONFIRMED_DAYS if days is None else days
-    stale = Subscriber.objects.filter(
-        status=Subscriber.Status.PENDING, created_at__lt=timezone.now() - timedelta(days=days)
-    )
+    cutoff = timezone.now() - timedelta(days=days)
+    stale = Subscriber.objects.filter(status=Subscriber.Status.PENDING, created_at__lt=cutoff)
     refs = [f"newsletter:{pk}" for pk in stale.values_list("pk", flat=True)]
-    # An unconfirmed request proves nothing and must not be kept (privacy notice, retention).
-    Consent.objects.filter(text__key=CONSENT_KEY, subject_ref__in=refs, confirmed_at__isnull=True).delete()
+    # An unconfirmed request proves nothing and must not be kept (privacy notice, retention):
+    # the stale requests' consents, and earlier requests of people who confirmed a later one.
+    consents_delete_unconfirmed(key=CONSENT_KEY, subject_refs=refs)
+    consents_delete_unconfirmed(key=CONSENT_KEY, subject_ref_prefix="newsletter:", older_than=cutoff)
     stale.delete()
     return len(refs)

@@ -1,5 +1,8 @@
 """Recording, confirming and withdrawing consent; the one place other apps use for it."""
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,9 +47,20 @@ def consent_record(
     user=None,
     subject_ref: str = "",
     confirmed: bool = False,
+    given_at: datetime | None = None,
 ) -> Consent:
-    """Record that a person agreed to the current text of ``key`` (confirmed now if ``confirmed``)."""
+    """Record that a person agreed to the current text of ``key`` (confirmed too if ``confirmed``).
+
+    ``given_at`` keeps the time of a consent given earlier elsewhere (an imported list); it is then
+    also the confirmation time. It may not lie in the future.
+    """
     now = timezone.now().replace(microsecond=0)
+    if given_at is not None:
+        if timezone.is_naive(given_at):
+            given_at = timezone.make_aware(given_at)
+        if given_at > timezone.now():
+            raise ValueError("A consent cannot be given in the future.")
+        now = given_at.replace(microsecond=0)
     return Consent.objects.create(
         text=consent_text_current(key=key),
         email=email.strip().lower(),
@@ -75,3 +89,31 @@ def consent_withdraw(*, key: str, email: str, subject_ref: str = "") -> int:
     if subject_ref:
         qs = qs.filter(subject_ref=subject_ref)
     return qs.update(withdrawn_at=timezone.now().replace(microsecond=0))
+
+
+def consents_delete_unconfirmed(
+    *,
+    key: str,
+    older_than: datetime | None = None,
+    subject_refs: Iterable[str] | None = None,
+    subject_ref_prefix: str = "",
+    source: str = "",
+) -> int:
+    """Delete never-confirmed consents to ``key`` (they prove nothing; retention); return how many.
+
+    Narrow it by ``older_than`` (given before) and/or ``subject_refs``; one of the two is required,
+    so a fresh double opt-in still waiting for its click is never deleted by accident.
+    """
+    if older_than is None and subject_refs is None:
+        raise ValueError("Give older_than or subject_refs.")
+    qs = Consent.objects.filter(text__key=key, confirmed_at__isnull=True)
+    if older_than is not None:
+        qs = qs.filter(given_at__lt=older_than)
+    if subject_refs is not None:
+        qs = qs.filter(subject_ref__in=list(subject_refs))
+    if subject_ref_prefix:
+        qs = qs.filter(subject_ref__startswith=subject_ref_prefix)
+    if source:
+        qs = qs.filter(source=source)
+    deleted, _per_model = qs.delete()
+    return deleted

@@ -68,8 +68,9 @@ def register(db):
 
 
 @pytest.fixture
-def member(monkeypatch):
-    """Make members.selectors.user_is_member answer True (the members app implements it in parallel)."""
-    import members.selectors
+def member(db):
+    """Return the account of a real member's main contact (applied, confirmed and admitted via members.services)."""
+    from tests.members.factories import member_admitted
 
-    monkeypatch.setattr(members.selectors, "user_is_member", lambda *, user: True)
+    member = member_admitted(email="mia@example.org", first_name="Mia", last_name="Muster")
+    return member.contacts.get(is_main=True).user

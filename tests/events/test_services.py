@@ -156,9 +156,18 @@ def test_members_only_needs_a_member(make_event):
 
 def test_members_only_admits_a_member(make_event, member):
     event = make_event(members_only=True)
-    user = get_user_model().objects.create_user("m@example.org", "pw-long-enough-1")
-    reg, created = services.registration_create(event=event, name="M", email="m@example.org", user=user)
-    assert created and reg.user == user and reg.status == Status.CONFIRMED
+    reg, created = services.registration_create(event=event, name="Mia", email="mia@example.org", user=member)
+    assert created and reg.user == member and reg.status == Status.CONFIRMED
+
+
+def test_members_only_refuses_a_member_who_has_left(make_event, member):
+    from members.models import Member
+
+    Member.objects.filter(contacts__user=member).update(status=Member.Status.ENDED)
+    event = make_event(members_only=True)
+    with pytest.raises(services.RegistrationError):
+        services.registration_create(event=event, name="Mia", email="mia@example.org", user=member)
+    assert not event.registrations.exists()
 
 
 def test_time_change_bumps_sequence_and_notifies(make_event, register):

@@ -197,11 +197,11 @@ def test_members_only_event_for_logged_in_non_member(client, make_event, form_pr
 
 
 def test_member_gets_prefilled_form_and_sees_registrations(client, make_event, member, form_protection_data):
-    user = get_user_model().objects.create_user("mia@example.org", "pw-long-enough-1", first_name="Mia", last_name="M")
-    client.force_login(user)
+    client.force_login(member)
     event = make_event(members_only=True)
     html = client.get(event.get_absolute_url()).content.decode()
-    assert 'value="mia@example.org"' in html and 'value="Mia M"' in html
+    assert "Diese Veranstaltung ist nur für Mitglieder." not in html
+    assert 'value="mia@example.org"' in html and 'value="Mia Muster"' in html
     response = client.post(event.get_absolute_url(), _post_data(form_protection_data, email="mia@example.org"))
     assert response.url == reverse("events:my_registrations")
     html = client.get(reverse("events:my_registrations")).content.decode()

@@ -205,8 +205,11 @@ def test_list_query_budget_with_2000_items(client, many_items, django_assert_max
 
 
 def test_detail_query_budget_with_2000_items(client, many_items, django_assert_max_num_queries):
+    from tests.news.test_related_events import make_event
+
+    many_items[1000].related_events.add(*[make_event(f"Termin {n}", days=n + 1) for n in range(5)])
     client.get(reverse("pages:home"))
-    with django_assert_max_num_queries(6):  # item, images, topics, attachments + savepoints
+    with django_assert_max_num_queries(7):  # item, images, topics, attachments, related events + savepoints
         response = client.get(many_items[1000].get_absolute_url())
     assert response.status_code == 200
     assert "Meldung 1000" in response.content.decode()

@@ -101,6 +101,24 @@ def test_csv_import_confirms_with_consent_and_invites_without(admin_client, topi
     assert not OutboxEmail.objects.filter(to="with@example.org").exists()
 
 
+def test_csv_import_keeps_the_original_consent_date_and_refuses_future_dates(topics):
+    from newsletter.services import subscribers_import_csv
+
+    csv = (
+        b"email,consent_source,consent_date\n"
+        b"alt@example.org,Messe 2024,05.03.2024 14:30\n"
+        b"zukunft@example.org,Messe 2099,2099-01-01\n"
+    )
+    report = subscribers_import_csv(data=csv, source="Altliste")
+    assert report.confirmed == 1 and report.invited == 0
+    assert report.errors == ["Zeile 3: Das Einwilligungsdatum 2099-01-01 liegt in der Zukunft."]
+    consent = Subscriber.objects.get(email="alt@example.org").consent
+    assert consent.given_at == consent.confirmed_at
+    assert timezone.localtime(consent.given_at).strftime("%Y-%m-%d %H:%M") == "2024-03-05 14:30"
+    assert consent.source == "import (Altliste): Messe 2024"
+    assert not Subscriber.objects.filter(email="zukunft@example.org").exists()
+
+
 def test_csv_export_and_bounce_import(admin_client, subscribers):
     response = admin_client.post(
         "/admin/newsletter/subscriber/",

@@ -175,3 +175,17 @@ def test_unconfirmed_requests_are_deleted_after_thirty_days(make_subscriber):
     assert set(Subscriber.objects.values_list("email", flat=True)) == {"fresh@example.org", "kept@example.org"}
     assert not Consent.objects.filter(email="old@example.org").exists()
     assert fresh.pk
+
+
+def test_clean_up_drops_old_unconfirmed_requests_of_people_who_confirmed_a_later_one():
+    first = services.subscriber_subscribe(email="zweimal@example.org", language="de", source="test")
+    old_consent = first.consent
+    Consent.objects.filter(pk=old_consent.pk).update(given_at=timezone.now() - timedelta(days=40))
+    Subscriber.objects.filter(pk=first.pk).update(confirmation_sent_at=timezone.now() - timedelta(days=40))
+    second = services.subscriber_subscribe(email="zweimal@example.org", language="de", source="test")
+    services.subscriber_confirm(token=services.confirm_token(second))
+    second.refresh_from_db()
+    assert second.status == Subscriber.Status.CONFIRMED and second.consent_id != old_consent.pk
+    assert services.subscribers_unconfirmed_delete() == 0
+    assert list(Consent.objects.filter(email="zweimal@example.org").values_list("pk", flat=True)) == [second.consent_id]
+    assert Consent.objects.get(pk=second.consent_id).confirmed_at is not None
