@@ -232,7 +232,9 @@ def test_personal_link_shows_and_cancels(client, make_event, register):
 
 def test_tampered_link_gets_a_clear_page(client, make_event, register):
     reg = register(make_event(), "a@example.org")
-    response = client.get(reverse("events:registration", args=[reg.token[:-2] + "xx"]))
+    response = client.get(
+        reverse("events:registration", args=[reg.token[:-2] + ("yy" if reg.token.endswith("xx") else "xx")])
+    )
     assert response.status_code == 404
     assert "Dieser Link ist nicht gültig" in response.content.decode()
     response = client.post(reverse("events:registration", args=["x" * 80]), {"action": "cancel"})

@@ -98,7 +98,7 @@ def test_tampered_and_expired_links_are_refused(membership_type, settings):
     application = services.membership_application_create(data=application_data(membership_type), submission_token="x")
     token = token_from(services.application_confirm_url(application))
     with pytest.raises(services.ApplicationLinkInvalid) as exc:
-        services.membership_application_confirm(token=token[:-2] + "xx")
+        services.membership_application_confirm(token=token[:-2] + ("yy" if token.endswith("xx") else "xx"))
     assert exc.value.expired is False
     settings.MEMBERS_CONFIRM_MAX_AGE_HOURS = -1
     with pytest.raises(services.ApplicationLinkInvalid) as exc:

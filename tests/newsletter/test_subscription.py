@@ -106,7 +106,9 @@ def test_link_valid_on_the_sixth_day(client, form_protection_data):
     assert Subscriber.objects.get(email="anna@example.org").status == Subscriber.Status.CONFIRMED
 
 
-@pytest.mark.parametrize("mangle", [lambda t: t[:-2] + "xx", lambda t: "x" + t, lambda t: "garbage"])
+@pytest.mark.parametrize(
+    "mangle", [lambda t: t[:-2] + ("yy" if t.endswith("xx") else "xx"), lambda t: "x" + t, lambda t: "garbage"]
+)
 def test_tampered_links_are_refused(client, form_protection_data, make_subscriber, mangle):
     _subscribe(client, form_protection_data)
     token = _confirm_url("anna@example.org").rstrip("/").rsplit("/", 1)[-1]
