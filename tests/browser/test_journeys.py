@@ -1,17 +1,19 @@
 """End-to-end journeys in a real browser against the live server, with a real worker and SMTP sink."""
 
+import io
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event, Registration
 from members.models import Member, MembershipType, Region
 from swsdigital.pages import demo
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import give_second_factor, totp_code
 from tests.harness import wait_until
 
@@ -150,3 +152,152 @@ def test_organisation_applies_is_approved_sets_a_password_and_appears_in_the_dir
     page.goto("/mitglieder/")
     page.get_by_role("link", name="Erzgebirge Software GmbH").first.click()
     page.get_by_text("Software für Handwerk und Mittelstand im Erzgebirge.").wait_for()
+
+
+def _admin_save(page, fields: dict, selects: dict, *, button: str = "_continue") -> None:
+    """Fill an admin change form and save it; fail with the admin's error list if it was rejected."""
+    for name, value in fields.items():
+        page.locator(f"#content-main form [name={name}]").fill(value)
+    for name, value in selects.items():
+        page.locator(f"#content-main form select[name={name}]").select_option(value)
+    page.locator(f"#content-main form input[name={button}]").click()
+    page.locator(".messagelist .success, .errornote").first.wait_for()
+    assert page.locator(".errornote").count() == 0, page.locator("#content-main").inner_text()[:2000]
+
+
+def test_staff_create_preview_and_publish_an_event_and_a_press_release(
+    page, chromium, live_server, journey, django_user_model
+):
+    from news.models import NewsItem
+
+    user, secret = _staff(django_user_model)
+    _log_in(page, user.email, "Staff-Passwort-2026!", secret=secret, next_url="/admin/")
+    start = timezone.localtime() + timedelta(days=21)
+    # The event: a draft first, previewed on its public page, then published.
+    page.goto("/admin/events/event/add/")
+    event_fields = {
+        "title": "Digitaltag Plauen", "teaser": "KI im Mittelstand",
+        "description": "Vorträge, Werkstätten und **Austausch**.", "start_0": start.strftime("%d.%m.%Y"),
+        "start_1": "16:00:00", "end_0": start.strftime("%d.%m.%Y"), "end_1": "19:00:00",
+        "venue_name": "Malzhaus", "venue_address": "Alter Teich 7, 08527 Plauen",
+    }  # fmt: skip
+    _admin_save(page, event_fields, {"format": "in_person", "region": "vogtland", "status": "draft"})
+    event = Event.objects.get(title="Digitaltag Plauen")  # the admin filled the slug from the title
+    assert event.slug == "digitaltag-plauen"
+    assert event.status == Event.Status.DRAFT
+    preview = page.context.new_page()
+    preview.goto(event.get_absolute_url())
+    assert preview.get_by_role("heading", level=1).inner_text() == "Digitaltag Plauen"
+    _admin_save(page, {}, {"status": "published"})
+    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
+    # The press release: a draft, its preview link, then published.
+    page.goto("/admin/news/newsitem/add/")
+    news_fields = {
+        "title": "Netzwerk wächst im Vogtland", "dateline_place": "Plauen",
+        "lead": "Zwölf neue Mitglieder seit dem Frühjahr.", "body": "Das Netzwerk **wächst** weiter.",
+    }  # fmt: skip
+    _admin_save(page, news_fields, {"kind": "press_release", "status": "draft"})
+    item = NewsItem.objects.get(title="Netzwerk wächst im Vogtland")
+    assert item.slug and item.status == NewsItem.Status.DRAFT
+    preview.goto(f"/presse/vorschau/{item.pk}/")
+    preview.get_by_text("Zwölf neue Mitglieder seit dem Frühjahr.").first.wait_for()
+    anonymous = chromium.new_context(base_url=live_server.url, locale="de-DE").new_page()
+    anonymous.goto("/")
+    assert "Netzwerk wächst im Vogtland" not in anonymous.content()
+    assert "Digitaltag Plauen" in anonymous.content()
+    _admin_save(page, {}, {"status": "published"})
+    assert NewsItem.objects.get(pk=item.pk).is_visible
+    # Both appear on the home page for a visitor.
+    anonymous.goto("/")
+    anonymous.get_by_role("link", name="Netzwerk wächst im Vogtland").first.wait_for()
+    anonymous.get_by_role("link", name="Digitaltag Plauen").first.click()
+    anonymous.wait_for_url(f"**{event.get_absolute_url()}")
+    anonymous.context.close()
+
+
+def test_visitor_subscribes_confirms_receives_a_mailing_and_unsubscribes_in_one_click(
+    page, chromium, live_server, journey
+):
+    from newsletter import services
+    from newsletter.models import Mailing, Subscriber
+
+    page.goto("/newsletter/")
+    page.locator("main form input[name=email]").fill("jonas.lehmann@example.org")
+    page.locator("main form input[name=consent]").check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/newsletter/danke/")
+    [confirmation] = journey.wait_for(1, to="jonas.lehmann@example.org")
+    page.goto(_link(confirmation, "/newsletter/"))
+    page.get_by_role("button", name="Anmeldung bestätigen").click()
+    page.get_by_text("jonas.lehmann@example.org erhält ab jetzt").wait_for()
+    subscriber = Subscriber.objects.get(email="jonas.lehmann@example.org")
+    assert subscriber.status == Subscriber.Status.CONFIRMED
+
+    mailing = Mailing.objects.create(
+        subject="Neues aus dem Netzwerk", body="## Hallo\\n\\nDer **Digitaltag** kommt.",
+        subject_en="News from the network", body_en="The **digital day** is coming.",
+        include_events=False, include_news=False,
+    )  # fmt: skip
+    with transaction.atomic():
+        services.mailing_send(mailing=mailing)
+    [issue] = [m for m in journey.wait_for(2, to=subscriber.email) if m["List-Unsubscribe"]]
+    assert issue["Subject"] == "Neues aus dem Netzwerk"
+    assert issue["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The mail provider's one-click: a bare POST without cookies or CSRF token.
+    url = issue["List-Unsubscribe"].strip("<>").replace(settings.SITE_URL, "")
+    bare = chromium.new_context(base_url=live_server.url)
+    response = bare.request.post(
+        url, data="List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status == 200 and bare.cookies() == []
+    bare.close()
+    subscriber.refresh_from_db()
+    assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+@pytest.fixture
+def full_site(settings, transactional_db):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def _main_pages() -> list[str]:
+    from news.models import NewsItem
+
+    event = Event.objects.filter(status=Event.Status.PUBLISHED).order_by("start").last()
+    item = NewsItem.objects.visible().first()
+    member = Member.objects.filter(directory_listed=True).first()
+    return [
+        "/", "/termine/", event.get_absolute_url(), "/presse/", item.get_absolute_url(), "/mitglieder/",
+        member.get_absolute_url(), "/mitglied-werden/", "/newsletter/",
+    ]  # fmt: skip
+
+
+def test_language_switch_keeps_the_page_on_every_page_type(page, full_site):
+    for path in _main_pages():
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "de"
+        heading = page.get_by_role("heading", level=1).inner_text()
+        page.locator(".lang-switch a[hreflang=en]").click()
+        page.wait_for_url(re.compile(r"/en/"))
+        assert page.locator("html").get_attribute("lang") == "en"
+        english = page.url
+        page.locator(".lang-switch a[hreflang=de]").click()
+        page.wait_for_url(lambda url: "/en/" not in url)
+        assert page.url.endswith(path), (path, english, page.url)
+        assert page.get_by_role("heading", level=1).inner_text() == heading
+
+
+def test_main_pages_have_no_horizontal_scroll_at_phone_width(page, full_site):
+    page.set_viewport_size(PHONE)
+    for path in _main_pages():
+        page.goto(path)
+        for language in ("de", "en"):
+            if language == "en":  # the English address of a German path comes from the switch, in the menu
+                page.locator(".navbar-toggler").click()
+                page.locator("#main-nav.collapse.show").wait_for()
+                page.locator(".lang-switch a[hreflang=en]").click()
+                page.wait_for_url(re.compile(r"/en/"))
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (page.url, overflow)
