@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +28,8 @@ from . import selectors, services
 from .forms import EventFilterForm, RegistrationForm
 from .ical import calendar_build, event_ics
 from .models import Event, Registration
+
+_SLUG = re.compile(r"[-\w]+")
 
 
 def _filters(request) -> tuple[EventFilterForm, dict]:
@@ -276,6 +280,8 @@ def event_feed(request):
     """A subscribable calendar of all events, or of one series or topic."""
     series = request.GET.get("series", "")[:200]
     topic = request.GET.get("topic", "")[:100]
+    if not all(_SLUG.fullmatch(value) for value in (series, topic) if value):
+        raise BadRequest("feed filter is not a slug")  # e.g. a NUL character, which PostgreSQL refuses
     events = selectors.events_for_feed(series=series, topic=topic)
     # Calendar clients poll feeds; rebuild only when an event in it changed (or one came or went).
     version = selectors.events_feed_version(series=series, topic=topic)

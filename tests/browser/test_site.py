@@ -47,7 +47,7 @@ def test_navigation_works_at_phone_width(page, site, screenshot):
     toggler.click()
     page.locator("#main-nav.collapse:not(.show)").wait_for(state="attached")
     nav_link.wait_for(state="hidden")
-    screenshot(page, "home-phone")
+    screenshot(page, "frame-menu-phone")
 
 
 def test_no_csp_violations_or_script_errors(page, site):
@@ -68,4 +68,4 @@ def test_home_page_screenshot(page, site, screenshot):
     page.set_viewport_size(DESKTOP)
     page.goto("/")
     assert page.get_by_role("heading", level=1).is_visible()
-    screenshot(page, "home-desktop")
+    screenshot(page, "frame-desktop")

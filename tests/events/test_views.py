@@ -373,3 +373,17 @@ def test_past_registration_cannot_be_cancelled(client, make_event, register):
     assert "Diese Veranstaltung hat bereits stattgefunden." in response.content.decode()
     reg.refresh_from_db()
     assert reg.status == Registration.Status.CONFIRMED
+
+
+@pytest.mark.parametrize("params", [{"series": "a\x00b"}, {"topic": "\x00"}, {"series": "<script>"}])
+def test_feed_with_a_malformed_filter_is_a_bad_request_not_a_server_error(client, make_event, params):
+    make_event()
+    response = client.get(reverse("events:feed"), params)
+    assert response.status_code == 400
+    assert "text/html" in response["Content-Type"]  # the site's own 400 page, not a calendar
+
+
+def test_feed_with_an_unknown_series_is_empty(client, make_event):
+    make_event()
+    response = client.get(reverse("events:feed"), {"series": "gibt-es-nicht"})
+    assert response.status_code == 200 and b"BEGIN:VEVENT" not in response.content
