@@ -2,6 +2,7 @@
 
 import uuid
 
+from allauth.account import forms as allauth_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from swsdigital.core.forms import HoneypotTimingMixin
+from swsdigital.core.forms import HoneypotTimingMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
 from swsdigital.core.images import validate_image_upload
 
 from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic
@@ -20,13 +21,13 @@ from .validators import bic_validate, iban_normalise, iban_validate, postcode_va
 MAX_FURTHER_CONTACTS = 5
 
 
-class MembershipTypeField(forms.ModelChoiceField):
+class MembershipTypeField(SafeModelChoiceField):
     def label_from_instance(self, obj: MembershipType) -> str:
         fee = number_format(obj.annual_fee, decimal_pos=2, use_l10n=True)
         return _("%(name)s – %(fee)s € per year") % {"name": obj.name, "fee": fee}
 
 
-class TopicsField(forms.ModelMultipleChoiceField):
+class TopicsField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Topic) -> str:
         return obj.name
 
@@ -363,3 +364,22 @@ class DirectoryFilterForm(forms.Form):
     region = forms.CharField(required=False, max_length=30)
     type = forms.CharField(required=False, max_length=60)
     topic = forms.CharField(required=False, max_length=60)
+
+
+# --- Account forms (allauth) with the portal's honeypot and minimum fill time -----
+
+
+class ProtectedLoginForm(HoneypotTimingMixin, allauth_forms.LoginForm):
+    """allauth's login form with a honeypot; a second suffices, password managers fill it at once."""
+
+    min_fill_seconds = 1
+
+
+class ProtectedSignupForm(HoneypotTimingMixin, allauth_forms.SignupForm):
+    """allauth's signup form with a honeypot and the minimum fill time."""
+
+
+class ProtectedResetPasswordForm(HoneypotTimingMixin, allauth_forms.ResetPasswordForm):
+    """allauth's password-reset request with a honeypot and the minimum fill time."""
+
+    min_fill_seconds = 1

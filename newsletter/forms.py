@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from swsdigital.core.forms import HoneypotTimingMixin
+from swsdigital.core.forms import HoneypotTimingMixin, SafeModelMultipleChoiceField
 
 from .models import Topic
 
@@ -20,7 +20,7 @@ class SubscribeForm(HoneypotTimingMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
-    topics = forms.ModelMultipleChoiceField(
+    topics = SafeModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
         required=False,
@@ -40,7 +40,7 @@ class SubscribeForm(HoneypotTimingMixin, forms.Form):
 
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
-    topics = forms.ModelMultipleChoiceField(
+    topics = SafeModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
         required=False,

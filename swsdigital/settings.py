@@ -154,6 +154,12 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_ADAPTER = "members.adapters.AccountAdapter"
+# The public account forms get the portal's honeypot and minimum fill time, like every other public form.
+ACCOUNT_FORMS = {
+    "login": "members.forms.ProtectedLoginForm",
+    "signup": "members.forms.ProtectedSignupForm",
+    "reset_password": "members.forms.ProtectedResetPasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

@@ -24,6 +24,8 @@ class HoneypotTimingMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp-field"}),
     )
     form_started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Seconds a person needs at least for this form; None means settings.FORM_MIN_FILL_SECONDS.
+    min_fill_seconds: float | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,15 +44,55 @@ class HoneypotTimingMixin(forms.Form):
             raise forms.ValidationError(
                 _("The form has expired. Please check your entries and send it again."), code="expired"
             ) from None
-        if time.time() - started < settings.FORM_MIN_FILL_SECONDS:
+        if time.time() - started < self._min_fill_seconds():
             self._reset_started()
             raise forms.ValidationError(
                 _("That was very fast. Please check your entries and send the form again."), code="too_fast"
             )
         return cleaned
 
+    def _min_fill_seconds(self) -> float:
+        if self.min_fill_seconds is None:
+            return settings.FORM_MIN_FILL_SECONDS
+        return min(self.min_fill_seconds, settings.FORM_MIN_FILL_SECONDS)
+
     def _reset_started(self) -> None:
         # Rebound forms show data, not initial: replace the token so the next try counts.
         data = self.data.copy()
-        data[self.add_prefix("form_started")] = signing.dumps(time.time() - settings.FORM_MIN_FILL_SECONDS, salt=_SALT)
+        data[self.add_prefix("form_started")] = signing.dumps(time.time() - self._min_fill_seconds(), salt=_SALT)
         self.data = data
+
+
+# --- Model choice fields that survive hostile ids ---------------------------------
+
+_MAX_ID = 2**63 - 1  # the range of a BigAutoField, in every database
+
+
+def _id_in_range(value) -> bool:
+    """False for an integer id no database column can hold (it would raise, not validate)."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return True  # not a number: Django's own validation answers "invalid choice"
+    return -_MAX_ID <= number <= _MAX_ID
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that answers an out-of-range id with "invalid choice", not a server error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _id_in_range(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ModelMultipleChoiceField that answers out-of-range ids with "invalid choice", not a server error."""
+
+    def _check_values(self, value):
+        for item in value:
+            if not _id_in_range(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)

@@ -24,6 +24,7 @@ from newsletter.models import Topic as NewsletterTopic
 from newsletter.services.tokens import manage_token
 from swsdigital.mail.models import OutboxEmail
 from swsdigital.privacy.models import Consent
+from tests.conftest import protected
 
 FUZZ = hypothesis_settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -156,7 +157,7 @@ def test_newsletter_preferences(client, field, value, token):
 @FUZZ
 @given(login=VALUE, password=VALUE, remember=VALUE)
 def test_login(client, login, password, remember):
-    response = _post(client, "/konto/login/", {"login": login, "password": password, "remember": remember})
+    response = _post(client, "/konto/login/", protected({"login": login, "password": password, "remember": remember}))
     assert "_auth_user_id" not in client.session, response
 
 
@@ -164,14 +165,14 @@ def test_login(client, login, password, remember):
 @FUZZ
 @given(email=VALUE, password1=VALUE, password2=VALUE)
 def test_signup(client, email, password1, password2):
-    _post(client, "/konto/signup/", {"email": email, "password1": password1, "password2": password2})
+    _post(client, "/konto/signup/", protected({"email": email, "password1": password1, "password2": password2}))
 
 
 @pytest.mark.django_db
 @FUZZ
 @given(email=VALUE)
 def test_password_reset(client, email):
-    _post(client, "/konto/password/reset/", {"email": email})
+    _post(client, "/konto/password/reset/", protected({"email": email}))
 
 
 QUERY_PAGES = {

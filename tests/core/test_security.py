@@ -152,3 +152,27 @@ def test_staff_without_second_factor_are_sent_to_set_it_up(client, django_user_m
 
 def test_staff_with_totp_reach_the_admin(admin_client):
     assert admin_client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["9223372036854775808", "-9223372036854775809", "1" * 40])
+def test_model_choice_fields_answer_huge_ids_with_invalid_choice(db, value):
+    from swsdigital.core.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
+    from swsdigital.privacy.models import ConsentText
+
+    single = SafeModelChoiceField(queryset=ConsentText.objects.all())
+    multiple = SafeModelMultipleChoiceField(queryset=ConsentText.objects.all())
+    for field, data in ((single, value), (multiple, [value])):
+        with pytest.raises(forms.ValidationError) as info:
+            field.clean(data)
+        assert info.value.code == "invalid_choice"
+
+
+def test_account_forms_have_the_honeypot_and_minimum_fill_time(client, db):
+    for path in ("/konto/login/", "/konto/signup/", "/konto/password/reset/"):
+        html = client.get(path).content.decode()
+        assert 'name="homepage"' in html and 'name="form_started"' in html, path
+    response = client.post("/konto/signup/", {"email": "bot@example.org", "password1": "x" * 12, "password2": "x" * 12})
+    assert response.status_code == 200  # no token: the form comes back with a message, nothing is created
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(email="bot@example.org").exists()

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from swsdigital.mail.models import OutboxEmail
-from tests.conftest import give_second_factor, totp_code
+from tests.conftest import give_second_factor, protected, totp_code
 
 User = get_user_model()
 PASSWORD = "Kammweg-Annaberg-2024"
@@ -30,14 +30,16 @@ def member(db):
 
 
 def _login(client, email: str = "anna@example.org", password: str = PASSWORD):
-    return client.post("/konto/login/", {"login": email, "password": password})
+    return client.post("/konto/login/", protected({"login": email, "password": password}))
 
 
 # --- Signup and email verification -------------------------------------------
 
 
 def test_signup_queues_a_german_verification_mail_whose_link_logs_in(client, db):
-    response = client.post("/konto/signup/", {"email": "Neu@Example.org", "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        "/konto/signup/", protected({"email": "Neu@Example.org", "password1": PASSWORD, "password2": PASSWORD})
+    )
     assert response.status_code == 302
     sent_page = client.get(response["Location"]).content.decode()
     assert "Wir haben Ihnen eine E-Mail zur Bestätigung gesendet." in sent_page
@@ -63,7 +65,9 @@ def test_signup_queues_a_german_verification_mail_whose_link_logs_in(client, db)
 
 
 def test_english_signup_mail_is_english_with_an_english_link(client, db):
-    client.post("/en/account/signup/", {"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    client.post(
+        "/en/account/signup/", protected({"email": "new@example.org", "password1": PASSWORD, "password2": PASSWORD})
+    )
     [mail] = OutboxEmail.objects.all()
     assert mail.language == "en"
     assert mail.subject == "Please confirm your email address"
@@ -80,7 +84,9 @@ def test_unverified_account_cannot_log_in_until_confirmed(client, db):
 
 
 def test_signup_errors_are_tied_to_their_fields(client, db):
-    response = client.post("/konto/signup/", {"email": "kaputt", "password1": PASSWORD, "password2": "anders-1234"})
+    response = client.post(
+        "/konto/signup/", protected({"email": "kaputt", "password1": PASSWORD, "password2": "anders-1234"})
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="form-errors"' in html
@@ -101,7 +107,7 @@ def test_password_reset_goes_through_the_outbox_in_german_and_all_steps_work(cli
     page = client.get("/konto/password/reset/")
     assert page.status_code == 200
     assert 'for="id_email"' in page.content.decode()
-    response = client.post("/konto/password/reset/", {"email": "anna@example.org"})
+    response = client.post("/konto/password/reset/", protected({"email": "anna@example.org"}))
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200  # "we have sent you an email"
 
@@ -129,7 +135,7 @@ def test_password_reset_goes_through_the_outbox_in_german_and_all_steps_work(cli
 
 
 def test_password_reset_for_an_unknown_address_reveals_nothing_and_mails_the_address(client, db):
-    response = client.post("/en/account/password/reset/", {"email": "ghost@example.org"})
+    response = client.post("/en/account/password/reset/", protected({"email": "ghost@example.org"}))
     assert response.status_code == 302
     [mail] = OutboxEmail.objects.all()
     assert mail.template == "account/unknown_account"
@@ -271,7 +277,7 @@ def test_staff_login_through_allauth_with_a_second_factor_reaches_the_admin(clie
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
     secret = give_second_factor(staff)
     response = client.post(
-        "/konto/login/?next=/admin/", {"login": staff.email, "password": PASSWORD, "next": "/admin/"}
+        "/konto/login/?next=/admin/", protected({"login": staff.email, "password": PASSWORD, "next": "/admin/"})
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/2fa/authenticate/")
@@ -285,7 +291,9 @@ def test_staff_login_through_allauth_with_a_second_factor_reaches_the_admin(clie
 def test_staff_without_a_second_factor_are_asked_to_set_it_up(client, db):
     staff = User.objects.create_user(email="office@example.org", password=PASSWORD, is_staff=True)
     EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    client.post("/konto/login/?next=/admin/", {"login": staff.email, "password": PASSWORD, "next": "/admin/"})
+    client.post(
+        "/konto/login/?next=/admin/", protected({"login": staff.email, "password": PASSWORD, "next": "/admin/"})
+    )
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/konto/2fa/totp/activate/"
@@ -331,7 +339,9 @@ def test_account_navigation_marks_the_current_page(client, member):
 
 
 def test_signup_with_a_taken_address_reveals_nothing_and_mails_the_owner(client, member):
-    response = client.post("/konto/signup/", {"email": member.email, "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        "/konto/signup/", protected({"email": member.email, "password1": PASSWORD, "password2": PASSWORD})
+    )
     assert response.status_code == 302  # the same answer as for a new address
     [mail] = OutboxEmail.objects.all()
     assert mail.template == "account/account_already_exists"
@@ -385,5 +395,5 @@ def test_a_wrong_password_is_not_reported_as_marked_fields(client, member):
     html = _login(client, password="falsch-falsch").content.decode()
     assert "Die E-Mail-Adresse und/oder das Passwort sind leider falsch." in html
     assert "Bitte korrigieren Sie die markierten Felder." not in html
-    signup = client.post("/konto/signup/", {"email": "kaputt", "password1": PASSWORD, "password2": PASSWORD})
+    signup = client.post("/konto/signup/", protected({"email": "kaputt", "password1": PASSWORD, "password2": PASSWORD}))
     assert "Bitte korrigieren Sie die markierten Felder." in signup.content.decode()

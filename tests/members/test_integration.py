@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from members.models import Member
+from tests.conftest import protected
 from tests.members.conftest import application_post
 
 pytestmark = pytest.mark.integration
@@ -54,7 +55,7 @@ def test_apply_confirm_approve_set_password_login_edit_and_list(
     assert django_user_model.objects.get(email=applicant).check_password(password)
     # 5. Log in.
     client.logout()
-    login = client.post("/konto/login/", {"login": applicant, "password": password})
+    login = client.post("/konto/login/", protected({"login": applicant, "password": password}))
     assert login.status_code == 302, login.content.decode()[:2000]
     # 6. Edit the profile.
     profile = {
