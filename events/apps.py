@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
+
+    def ready(self):
+        from swsdigital.core.pagecache import page_cache_boundary, page_cache_watch
+
+        from . import selectors
+
+        page_cache_watch(*self.get_models())
+        page_cache_boundary(selectors.events_next_change)

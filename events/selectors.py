@@ -4,7 +4,7 @@ import calendar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .models import Event, Registration, Series, Topic
@@ -34,6 +34,19 @@ def events_public(*, series: str = "", topic: str = "", format: str = "", region
 def events_public_plain() -> QuerySet[Event]:
     """Return the published events (scheduled ones once due) by start, without card extras (for links)."""
     return Event.objects.filter(_public_q(timezone.now())).order_by("start", "pk")
+
+
+def events_next_change(now: datetime) -> datetime | None:
+    """Return the next moment after now at which a public event page changes by the clock alone."""
+    public = _public_q(now)
+    found = Event.objects.aggregate(
+        publish=Min("publish_at", filter=Q(status=Event.Status.SCHEDULED, publish_at__gt=now)),
+        start=Min("start", filter=public & Q(start__gt=now)),
+        end=Min("end", filter=public & Q(end__gt=now)),
+        opens=Min("registration_opens", filter=public & Q(registration_opens__gt=now)),
+        closes=Min("registration_closes", filter=public & Q(registration_closes__gt=now)),
+    )
+    return min((moment for moment in found.values() if moment is not None), default=None)
 
 
 def events_upcoming(*, limit: int | None = None, **filters) -> QuerySet[Event]:

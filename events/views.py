@@ -21,6 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.ratelimit import client_ip, rate_limit_request
 
@@ -53,6 +54,7 @@ def _list_context(request, filters: dict) -> dict:
     return {"feed_url": feed, "webcal_url": _webcal(feed), "filter_query": urlencode(filters)}
 
 
+@page_cached
 @require_GET
 def event_list(request):
     """Upcoming events grouped by month, with filters."""
@@ -65,6 +67,7 @@ def event_list(request):
     )
 
 
+@page_cached
 @require_GET
 def event_archive(request):
     """Past events, latest first."""
@@ -84,6 +87,7 @@ def _month(value: str) -> date:
     return today.replace(day=1)
 
 
+@page_cached
 @require_GET
 def event_calendar(request):
     """A month as a calendar grid."""
@@ -183,6 +187,7 @@ def _closed_message(state: str) -> str:
     return services.CLOSED_MESSAGES.get(state, "")
 
 
+@page_cached
 def event_detail(request, slug: str):
     """One event with its registration form."""
     event = selectors.event_get(slug=slug, preview=request.user.is_staff)
@@ -266,6 +271,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+@page_cached
 @require_GET
 def event_ics_download(request, slug: str):
     """The .ics of one event."""
@@ -275,6 +281,7 @@ def event_ics_download(request, slug: str):
     return _ics_response(event_ics(event), f"{event.slug}.ics")
 
 
+@page_cached
 @require_GET
 def event_feed(request):
     """A subscribable calendar of all events, or of one series or topic."""

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.ratelimit import client_ip, rate_limit_request
 from swsdigital.privacy.selectors import consents_for_email
@@ -43,6 +44,7 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+@page_cached
 def join(request):
     """Show and accept the application form; every accepted submission gets the same page."""
     rate_limit_request(
@@ -108,6 +110,7 @@ def link_resend(request):
     return render(request, "members/confirm_invalid.html", {"expired": True, "form": form, "resend": True})
 
 
+@page_cached
 def directory(request):
     """List the listed members with filters, search and pagination."""
     filters = DirectoryFilterForm(request.GET)
@@ -134,6 +137,7 @@ def directory(request):
     )
 
 
+@page_cached
 def detail(request, slug: str):
     """Show one listed member with only the fields it chose to show."""
     member = selectors.directory_member_get(slug=slug)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("Press and news")
+
+    def ready(self):
+        from swsdigital.core.pagecache import page_cache_boundary, page_cache_watch
+
+        from . import selectors
+
+        page_cache_watch(*self.get_models())
+        page_cache_boundary(selectors.news_next_change)

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Min, Prefetch, Q, QuerySet
 
 from events.selectors import events_public_plain
 
@@ -32,6 +32,13 @@ def _with_card_data(qs: QuerySet) -> QuerySet:
 def news_visible(*, now: datetime | None = None) -> QuerySet:
     """Return published items whose publication time has come, newest first."""
     return NewsItem.objects.visible(now=now).order_by("-published_at", "-pk")
+
+
+def news_next_change(now: datetime) -> datetime | None:
+    """Return the next embargo to lift: the earliest publication time after now of a published item."""
+    return NewsItem.objects.filter(status=NewsItem.Status.PUBLISHED, published_at__gt=now).aggregate(
+        next=Min("published_at")
+    )["next"]
 
 
 def news_latest(*, limit: int | None = None, now: datetime | None = None) -> list[NewsItem]:

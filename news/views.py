@@ -4,6 +4,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import render
 
+from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 
 from . import selectors
@@ -12,6 +13,7 @@ from .forms import NewsFilterForm
 PER_PAGE = 12
 
 
+@page_cached
 def news_list(request):
     topics = selectors.topics_all()
     form = NewsFilterForm(request.GET or None, topics=topics, years=selectors.news_years())
@@ -22,6 +24,7 @@ def news_list(request):
     return render(request, "news/news_list.html", context)
 
 
+@page_cached
 def news_detail(request, slug: str):
     item = selectors.news_detail_get(slug=slug)
     if item is None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.ratelimit import client_ip, rate_limit_request
 
@@ -15,6 +16,7 @@ from .forms import PreferencesForm, SubscribeForm
 from .rendering import mailing_context
 
 
+@page_cached
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """Show the sign-up form; on a valid POST start the double opt-in and answer the same for everyone."""
@@ -92,12 +94,14 @@ def unsubscribe(request, token: str):
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber, "token": token})
 
 
+@page_cached
 def archive(request):
     """List the mailings sent so far."""
     page_obj = paginate(selectors.mailings_archive(), page=request.GET.get("page"), per_page=20)
     return render(request, "newsletter/archive.html", {"page_obj": page_obj, "mailings": page_obj.object_list})
 
 
+@page_cached
 def mailing_detail(request, pk: int, slug: str):
     """Show the web version of a sent mailing (without personal links)."""
     mailing = selectors.mailing_archived_get(pk=pk)

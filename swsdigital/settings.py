@@ -128,6 +128,9 @@ else:
         }
     }
 
+# Seconds an anonymous visitor's page is reused at most; any published change starts afresh (0: off).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
@@ -276,6 +279,11 @@ SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=30 * 24 *
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "swsdigital.core.middleware.SessionAbsoluteTimeoutMiddleware",
+)
+# Inside sessions, language, CSRF and authentication (a hit still gets its own CSRF cookie), outside the rest.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("swsdigital.core.middleware.SessionAbsoluteTimeoutMiddleware") + 1,
+    "swsdigital.core.pagecache.PageCacheMiddleware",
 )
 
 # Content Security Policy: no inline script or style anywhere; scripts that must be inline carry a nonce.

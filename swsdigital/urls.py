@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from events.sitemaps import EventSitemap
 from members.sitemaps import MemberSitemap
 from news.sitemaps import NewsSitemap
-from swsdigital.core.views import media_serve
+from swsdigital.core.pagecache import page_cached
+from swsdigital.core.views import health, media_serve
 from swsdigital.pages.sitemaps import StaticPagesSitemap
 from swsdigital.pages.views import robots_txt
 
@@ -34,17 +35,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        page_cached(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        page_cached(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", health, name="health"),
     re_path(r"^media/(?P<path>.+)$", media_serve, name="media"),
 ]
 

@@ -85,6 +85,18 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Pages are rendered afresh in tests; the page cache's own tests and the browser journeys switch it on."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Switch the anonymous visitors' page cache on, as it runs in every mode outside the tests."""
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture(autouse=True)
 def _isolated_cache():
     """Every test starts with an empty cache (rate limits, cached profile)."""
     _cache_clear()

@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from members.selectors import member_email_addresses
+from swsdigital.core.pagecache import page_cache_invalidate
 from swsdigital.mail.services import email_queue, smtp_error_is_temporary
 
 from ..models import Delivery, Mailing, Subscriber
@@ -293,9 +294,11 @@ def _mailing_finish(mailing_id: int) -> bool:
     open_rows = Delivery.objects.filter(mailing_id=mailing_id, status__in=[DS.QUEUED, DS.SENDING, DS.RETRY])
     if open_rows.exists():
         return False
-    return bool(
-        Mailing.objects.filter(pk=mailing_id, status=MS.SENDING).update(status=MS.SENT, finished_at=timezone.now())
-    )
+    sending = Mailing.objects.filter(pk=mailing_id, status=MS.SENDING)
+    finished = sending.update(status=MS.SENT, finished_at=timezone.now())
+    if finished:
+        page_cache_invalidate()  # the public archive shows it from now on
+    return bool(finished)
 
 
 def mailing_run(*, mailing_id: int, seconds: float | None = None) -> RunResult:

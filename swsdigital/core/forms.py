@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 _SALT = "swsdigital.core.forms.started"
 
 
+def form_started_token() -> str:
+    """Return a signed stamp of this moment, the start of a form's fill time."""
+    return signing.dumps(time.time(), salt=_SALT)
+
+
 class HoneypotTimingMixin(forms.Form):
     """Reject submissions that fill the hidden field or arrive faster than a person types.
 
@@ -30,7 +35,7 @@ class HoneypotTimingMixin(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["form_started"] = signing.dumps(time.time(), salt=_SALT)
+            self.initial["form_started"] = form_started_token()
 
     def clean(self):
         cleaned = super().clean()

@@ -1,11 +1,11 @@
-"""Serving uploaded files safely: images inline, everything else as a download."""
+"""Serving uploaded files safely (images inline, everything else as a download); the liveness probe."""
 
 import mimetypes
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
@@ -29,4 +29,12 @@ def media_serve(request, path: str):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@transaction.non_atomic_requests
+def health(request):
+    """Answer that the web process is up (no database, no cache: a liveness probe and the benchmark's ceiling)."""
+    response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "no-store"
     return response

@@ -6,13 +6,17 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 
+from swsdigital.core.pagecache import page_cached
+
 from . import selectors
 
 
+@page_cached
 def home(request):
     return render(request, "pages/home.html", selectors.home_sections())
 
 
+@page_cached
 def legal_page(request, kind: str):
     page = selectors.legal_page_get(kind=kind)
     if page is None:
