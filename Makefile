@@ -61,6 +61,11 @@ format: $(STAMP_DEV)
 
 messages: $(STAMP_DEV)
 	$(PY) manage.py makemessages -l de -l en --no-obsolete --no-location --ignore=.venv* --ignore=var --ignore=staticfiles --ignore=bench
+	@# English is the source language: msgmerge's fuzzy guesses ("Status" -> "Statutes") become the msgid itself.
+	$(PY) -c "import polib; po = polib.pofile('locale/en/LC_MESSAGES/django.po'); \
+	  [(e.flags.remove('fuzzy'), setattr(e, 'previous_msgid', None), setattr(e, 'previous_msgid_plural', None), \
+	    setattr(e, 'msgstr_plural', {0: e.msgid, 1: e.msgid_plural}) if e.msgid_plural else setattr(e, 'msgstr', e.msgid)) \
+	   for e in po.fuzzy_entries()]; po.save()"
 	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv* -v0
 

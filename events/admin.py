@@ -12,8 +12,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from swsdigital.core.images import image_process_upload
-
 from . import selectors, services
 from .forms import ParticipantMessageForm
 from .models import Event, Registration, Series, Topic
@@ -156,13 +154,8 @@ class EventAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        if "image" in form.changed_data and form.cleaned_data.get("image"):
-            full, thumb = image_process_upload(form.cleaned_data["image"])
-            obj.image.save(full.name, full, save=False)
-            obj.image_thumbnail.save(thumb.name, thumb, save=False)
-        elif "image" in form.changed_data:
-            obj.image_thumbnail = ""
-        services.event_save(event=obj)
+        upload = form.cleaned_data.get("image") if "image" in form.changed_data else None
+        services.event_save(event=obj, image=upload or None)
 
     def get_urls(self):
         return [

@@ -8,6 +8,7 @@ from datetime import timedelta
 import qrcode
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors as members_selectors
+from swsdigital.core.images import image_process_upload
 from swsdigital.mail.services import Attachment, email_send
 from swsdigital.privacy.services import consent_record
 
@@ -244,8 +246,15 @@ _TIME_FIELDS = ("start", "end", "all_day")
 _PLACE_FIELDS = ("format", "venue_name", "venue_address", "online_url")
 
 
-def event_save(*, event: Event) -> Event:
+def event_save(*, event: Event, image: UploadedFile | None = None) -> Event:
     """Save an event; a change of time or place bumps the calendar SEQUENCE and tells participants."""
+    if image is not None:
+        # Through the shared upload helper: re-encoded, metadata stripped, generated names, thumbnail once.
+        full, thumbnail = image_process_upload(image)
+        event.image.save(full.name, full, save=False)
+        event.image_thumbnail.save(thumbnail.name, thumbnail, save=False)
+    elif not event.image:
+        event.image_thumbnail = ""
     with transaction.atomic():
         event.full_clean()
         previous = Event.objects.select_for_update().filter(pk=event.pk).first() if event.pk else None

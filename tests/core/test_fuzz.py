@@ -4,12 +4,14 @@ Hypothesis sends random text with control characters (NUL included), overlong st
 malformed dates, unknown choices, script tags and repeated values where one is expected.
 """
 
+import time
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -210,6 +212,45 @@ def test_the_fuzzed_submissions_start_from_accepted_ones(client, membership_type
     assert _post(client, "/newsletter/", {**data, **form_protection_data}).status_code == 302
     after = _counts()
     assert [after[name] - before[name] for name in ("MembershipApplication", "Registration", "Subscriber")] == [1, 1, 1]
+
+
+_STARTED_SALT = "swsdigital.core.forms.started"
+PROTECTION = {
+    "person": lambda: protected({}),
+    "honeypot": lambda: protected({"homepage": "https://spam.example"}),
+    "too-fast": lambda: {"homepage": "", "form_started": signing.dumps(time.time(), salt=_STARTED_SALT)},
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sender", sorted(PROTECTION))
+@pytest.mark.parametrize("form", ["application", "registration", "newsletter", "login", "signup", "reset"])
+def test_every_public_form_refuses_the_honeypot_and_a_too_fast_submission(client, membership_type, event, form, sender):
+    """The same submission is accepted from a person and refused, storing nothing, from a bot."""
+    user = get_user_model().objects.create_user(email="known@example.org", password="ein-sicheres-passwort-42")
+    password = "Fichtelberg-1215-m"
+    submissions = {
+        "application": ("/mitglied-werden/", _application(membership_type, {})),
+        "registration": (
+            event.get_absolute_url(),
+            {"name": "Clara", "email": "c@example.org", "places": "1", "consent": "on"},
+        ),
+        "newsletter": ("/newsletter/", {"email": "jonas@example.org", "language": "de", "consent": "on"}),
+        "login": (reverse("account_login"), {"login": user.email, "password": "ein-sicheres-passwort-42"}),
+        "signup": (
+            reverse("account_signup"),
+            {"email": "neu@example.org", "password1": password, "password2": password},
+        ),
+        "reset": (reverse("account_reset_password"), {"email": user.email}),
+    }
+    path, data = submissions[form]
+    response = _post(client, path, {**data, **PROTECTION[sender]()})
+    if sender == "person":
+        assert response.status_code == 302, form
+        return
+    # The form again with a message; _post has checked that nothing was stored or sent.
+    assert response.status_code in (200, 400) and response.context["form"].errors, form
+    assert "_auth_user_id" not in client.session
 
 
 KNOWN_HOSTILE = ["\x00", "a\x00b", "<script>alert(1)</script>", "9" * 400, "x" * 5000, "2024-13-45", "-1", "1e309"]

@@ -1,4 +1,4 @@
-"""Hardening not covered elsewhere: the idle session timeout and the own 400, 403 and 500 pages in both languages."""
+"""Hardening not covered elsewhere: the idle session timeout; own 400, 403, 429 and 500 pages in both languages."""
 
 from datetime import timedelta
 
@@ -47,6 +47,31 @@ def test_own_403_page(member_client):
     response = member_client.get("/admin/", follow=True)
     assert response.status_code == 403
     assert "Zugriff verweigert" in response.content.decode()
+
+
+@pytest.mark.urls("tests.core.urls_errors")
+@pytest.mark.parametrize(
+    ("path", "lang", "heading"),
+    [("/forbidden/", "de", "Zugriff verweigert"), ("/en/forbidden/", "en", "Access denied")],
+)
+def test_own_403_page_follows_the_pages_language(client, path, lang, heading):
+    response = client.get(path)
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert heading in html and f'lang="{lang}"' in html
+
+
+@pytest.mark.urls("tests.core.urls_errors")
+@pytest.mark.parametrize(
+    ("path", "lang", "heading"),
+    [("/limited/", "de", "Zu viele Anfragen"), ("/en/limited/", "en", "Too many requests")],
+)
+def test_own_429_page_in_both_languages(client, path, lang, heading):
+    assert client.post(path).status_code == 200
+    response = client.post(path)
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert heading in html and f'lang="{lang}"' in html
 
 
 @pytest.mark.urls("tests.core.urls_errors")

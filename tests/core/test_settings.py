@@ -1,6 +1,7 @@
 """Settings from the environment: production mode refuses weak configuration and passes Django's deploy checks."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -128,3 +129,12 @@ def test_ssl_redirect_can_be_left_to_the_proxy(tmp_path):
     code = "import django; django.setup(); from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT)"
     result = _run(["-c", code], tmp_path, **_production_env(), SECURE_SSL_REDIRECT="false")
     assert result.stdout.strip() == "False"
+
+
+def test_readme_documents_every_variable_the_settings_read():
+    settings_source = (ROOT / "swsdigital" / "settings.py").read_text()
+    read = set(re.findall(r"""env(?:\.\w+)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", settings_source))
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", readme))
+    assert {"DATABASE_URL", "SECRET_KEY", "NEWSLETTER_RATE_PER_MINUTE"} <= read  # the pattern finds them
+    assert read - documented == set()

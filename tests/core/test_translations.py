@@ -88,3 +88,11 @@ def test_german_catalogue_is_complete_and_clean():
         placeholders = sorted(re.findall(r"%\(\w+\)[sd]", entry.msgid))
         translated = entry.msgstr or entry.msgstr_plural[0]
         assert sorted(re.findall(r"%\(\w+\)[sd]", translated)) == placeholders, entry.msgid
+
+
+def test_english_catalogue_is_complete_and_says_what_the_source_says():
+    catalogue = polib.pofile(str(ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"))
+    assert catalogue.percent_translated() == 100, [e.msgid for e in catalogue.untranslated_entries()]
+    assert catalogue.fuzzy_entries() == []  # msgmerge's guesses ("Status" -> "Statutes") must not linger
+    for entry in catalogue.translated_entries():
+        assert (entry.msgstr or entry.msgstr_plural[0]) == entry.msgid, entry.msgid

@@ -4,7 +4,9 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from events.models import Event
 from swsdigital.mail.models import OutboxEmail
@@ -63,11 +65,9 @@ def test_message_participants_view(admin_client, make_event, register):
     assert OutboxEmail.objects.filter(to="a@example.org", subject="Anfahrt").exists()
 
 
-def test_admin_save_bumps_sequence_through_the_service(admin_client, make_event, register):
-    event = make_event()
-    register(event, "a@example.org")
-    url = reverse("admin:events_event_change", args=[event.pk])
-    response = admin_client.get(url)
+def _change_form_data(admin_client, event) -> dict:
+    """The event's change form as the browser would post it back unchanged (registrations inline included)."""
+    response = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
     form = response.context["adminform"].form
     data = {}
     for name, field in form.fields.items():
@@ -84,17 +84,26 @@ def test_admin_save_bumps_sequence_through_the_service(admin_client, make_event,
                 data[name] = "on"
         else:
             data[name] = value
-    data["venue_name"] = "IHK Chemnitz"
+    registrations = list(event.registrations.values_list("pk", flat=True))
     data.update(
         {
-            "registrations-TOTAL_FORMS": "1",
-            "registrations-INITIAL_FORMS": "1",
+            "registrations-TOTAL_FORMS": str(len(registrations)),
+            "registrations-INITIAL_FORMS": str(len(registrations)),
             "registrations-MIN_NUM_FORMS": "0",
             "registrations-MAX_NUM_FORMS": "1000",
-            "registrations-0-id": str(event.registrations.get().pk),
-            "registrations-0-event": str(event.pk),
         }
     )
+    for i, pk in enumerate(registrations):
+        data[f"registrations-{i}-id"], data[f"registrations-{i}-event"] = str(pk), str(event.pk)
+    return data
+
+
+def test_admin_save_bumps_sequence_through_the_service(admin_client, make_event, register):
+    event = make_event()
+    register(event, "a@example.org")
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = _change_form_data(admin_client, event)
+    data["venue_name"] = "IHK Chemnitz"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     event.refresh_from_db()
@@ -119,3 +128,55 @@ def test_checkin_list_searches_and_checks_in(admin_client, make_event, register,
     other = make_event()
     stranger = register(other, "x@example.org")
     assert admin_client.post(url, {"registration": stranger.pk}).status_code == 404
+
+
+def _jpeg(name: str = "IMG_4711.jpg") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    image = Image.new("RGB", (2000, 1000), (20, 90, 120))
+    exif = image.getexif()
+    exif[0x013B] = "Max Mustermann"  # Artist: must not survive the upload
+    image.save(buffer, format="JPEG", exif=exif)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_admin_image_upload_is_reencoded_with_a_thumbnail(admin_client, make_event, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    event = make_event()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = _change_form_data(admin_client, event)
+    data.update({"image": _jpeg(), "image_alt": "Publikum im Hörsaal", "image_credit": "Foto: Jana Beispiel"})
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event.refresh_from_db()
+    assert "IMG_4711" not in event.image.name and event.image_thumbnail.name.startswith("events/thumbs/")
+    with Image.open(event.image.path) as stored:
+        assert not stored.getexif()
+    with Image.open(event.image_thumbnail.path) as thumb:
+        assert max(thumb.size) < 2000
+    assert event.image_credit in admin_client.get(event.get_absolute_url()).content.decode()
+
+    data = _change_form_data(admin_client, event)
+    data["image-clear"] = "on"
+    assert admin_client.post(url, data).status_code == 302
+    event.refresh_from_db()
+    assert not event.image and not event.image_thumbnail
+
+
+def test_admin_refuses_a_fake_image_and_an_image_without_alt_text(admin_client, make_event, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    event = make_event()
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = _change_form_data(admin_client, event)
+    data["image"] = SimpleUploadedFile("bild.jpg", b"<html><script>alert(1)</script>", content_type="image/jpeg")
+    data["image_alt"] = "Ein Bild"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "image" in response.context["adminform"].form.errors
+    data = _change_form_data(admin_client, event)
+    data["image"] = _jpeg()
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image_alt"] == [
+        "Bitte beschreiben Sie das Bild für Menschen, die es nicht sehen können."
+    ]
+    event.refresh_from_db()
+    assert not event.image and not list(tmp_path.rglob("*.jpg"))

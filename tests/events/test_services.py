@@ -317,3 +317,23 @@ def test_more_places_move_the_waiting_list_up(make_event, register):
     c.refresh_from_db()
     assert (b.status, c.status) == (Status.CONFIRMED, Status.WAITING)
     assert _emails("b@example.org", "promoted")
+
+
+def test_event_image_goes_through_the_upload_helper(make_event, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 900), (10, 120, 90)).save(buffer, format="PNG")
+    event = make_event()
+    event.image_alt = "Werkbank32 von außen"
+    services.event_save(event=event, image=SimpleUploadedFile("plakat.png", buffer.getvalue()))
+    event.refresh_from_db()
+    assert event.image.name.startswith("events/") and "plakat" not in event.image.name
+    assert event.image_thumbnail
+    services.event_save(event=event)  # saving again keeps the image and its thumbnail
+    event.refresh_from_db()
+    assert event.image and event.image_thumbnail

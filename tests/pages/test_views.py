@@ -85,3 +85,31 @@ def test_admin_login_goes_through_the_account_login(client, db):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/konto/login/")
+
+
+def test_home_page_without_content_shows_the_empty_states(client, db):
+    html = client.get("/").content.decode()
+    assert "Derzeit sind keine Termine geplant." in html
+    assert "Noch keine Pressemitteilungen." in html
+    assert 'action="/newsletter/"' in html and 'href="/mitglied-werden/"' in html
+
+
+def test_home_page_shows_regions_social_links_and_legal_pages(client, demo_site):
+    html = client.get("/").content.decode()
+    assert "Aktiv in Vogtlandkreis · Erzgebirgskreis · Landkreis Zwickau · Stadt Chemnitz" in html
+    for network in ("facebook.com", "linkedin.com", "x.com", "youtube.com"):
+        assert f'href="https://www.{network}/' in html or f'href="https://{network}/' in html, network
+    for path in ("/impressum/", "/datenschutz/", "/barrierefreiheit/"):
+        assert f'href="{path}"' in html
+    assert "Active in Vogtlandkreis" in client.get("/en/").content.decode()
+
+
+def test_member_figure_is_the_live_count_once_there_are_members(client, demo_site):
+    from members.selectors import member_count
+    from tests.members.factories import member_admitted
+
+    assert member_count() == 0
+    assert '<dd class="figure-number">47</dd>' in client.get("/").content.decode()  # the profile's figure
+    member_admitted(email="eins@example.org", name="Erste GmbH")
+    member_admitted(email="zwei@example.org", name="Zweite GmbH")
+    assert '<dd class="figure-number">2</dd>' in client.get("/").content.decode()
