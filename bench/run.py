@@ -297,25 +297,29 @@ def wrk(url: str, seconds: int, script: Path, headers: dict | None = None) -> di
     return result
 
 
-def check_page(url: str, cookie: str = "") -> None:
+def check_page(url: str, cookie: str = "") -> str:
+    """Fetch a page twice; fail unless it answers 200; return how the second answer was served."""
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own local server
-        if response.status != 200:
-            raise SystemExit(f"{url} answered {response.status}")
+    for _ in range(2):
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own local server
+            if response.status != 200:
+                raise SystemExit(f"{url} answered {response.status}")
+            served = response.headers.get("X-Page-Cache", "rendered")
+    return served
 
 
 def measure_pages(base: str, pages: dict, seconds: int, script: Path, cookie: str = "") -> list[dict]:
     rows = []
     headers = {"Cookie": cookie} if cookie else None
     for label, path in pages.items():
-        check_page(base + path, cookie)
+        served = check_page(base + path, cookie)
         wrk(base + path, 2, script, headers)  # warm up: caches, connections
         result = wrk(base + path, seconds, script, headers)
-        result.update(label=label, path=path)
+        result.update(label=label, path=path, served=served)
         rows.append(result)
         print(f"  {label:<40} {result['rps']:8.0f} req/s  p50 {result['p50'] / 1000:6.1f} ms  "
               f"p95 {result['p95'] / 1000:6.1f} ms  p99 {result['p99'] / 1000:6.1f} ms  "
-              f"errors {result['socket_errors'] + result['http_errors']}", flush=True)  # fmt: skip
+              f"errors {result['socket_errors'] + result['http_errors']}  {served}", flush=True)  # fmt: skip
     return rows
 
 
@@ -497,6 +501,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds per page")
     parser.add_argument("--soak", type=int, default=600, help="seconds of soak (0: none)")
     parser.add_argument("--quick", action="store_true", help="small data set and short runs; writes no report")
+    parser.add_argument("--keep", action="store_true", help="keep the database for --reuse")
+    parser.add_argument("--reuse", action="store_true", help="use the database a --keep run left")
+    parser.add_argument("--only", default="", help="measure only pages whose label contains this")
     parser.add_argument("--child-build", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_build:
@@ -537,18 +544,26 @@ def main() -> None:
     (tmp / "var").mkdir()
     script = tmp / "report.lua"
     script.write_text(LUA_REPORT)
-    print(f"== database {DB_NAME}: building {sizes}", flush=True)
-    database("create")
+    kept = Path(tempfile.gettempdir()) / f"{DB_NAME}.json"
     stack = None
     try:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child-build", json.dumps(sizes)],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
-        if out.returncode:
-            raise SystemExit(f"building the data failed:\n{out.stdout}\n{out.stderr}")
-        build = json.loads(out.stdout.split("BUILD ", 1)[1].splitlines()[0])
-        print(f"   built in {build['seconds']} s: {build['counts']}", flush=True)
+        if args.reuse and kept.exists():
+            build = json.loads(kept.read_text())
+        else:
+            print(f"== database {DB_NAME}: building {sizes}", flush=True)
+            database("create")
+            out = subprocess.run(
+                [sys.executable, __file__, "--child-build", json.dumps(sizes)],
+                cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            if out.returncode:
+                raise SystemExit(f"building the data failed:\n{out.stdout}\n{out.stderr}")
+            build = json.loads(out.stdout.split("BUILD ", 1)[1].splitlines()[0])
+            print(f"   built in {build['seconds']} s: {build['counts']}", flush=True)
+            kept.write_text(json.dumps(build))
+        if args.only:
+            build["pages"] = {k: v for k, v in build["pages"].items() if args.only in k}
+            build["logged_in"] = {k: v for k, v in build["logged_in"].items() if args.only in k}
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
@@ -577,7 +592,8 @@ def main() -> None:
     finally:
         if stack:
             stack.stop()
-        database("drop")
+        if not (args.keep or args.reuse):
+            database("drop")
     print(f"logs in {tmp}")
 
 

@@ -12,6 +12,7 @@ class EventSitemap(Sitemap):
     priority = 0.6
     i18n = True
     alternates = True
+    limit = 2000  # (event, language) pairs per page: small pages, cheap to serve and to fetch again
 
     def items(self):
         return events_public().prefetch_related(None).select_related(None).order_by("-start", "pk")

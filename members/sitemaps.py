@@ -10,6 +10,7 @@ class MemberSitemap(Sitemap):
     priority = 0.4
     i18n = True
     alternates = True
+    limit = 2000  # (member, language) pairs per page
 
     def items(self):
         return directory_members().select_related(None).prefetch_related(None).only("slug", "updated_at", "name")

@@ -19,7 +19,7 @@ class NewsSitemap(Sitemap):
     x_default = True
     changefreq = "monthly"
     priority = 0.6
-    limit = 10_000  # (item, language) pairs per sitemap page
+    limit = 2000  # (item, language) pairs per page: small pages, cheap to serve and to fetch again
 
     def __init__(self):
         self._prefixes: dict[str, tuple[str, str]] = {}

@@ -9,6 +9,7 @@ Per-visitor parts of a cached page — CSRF tokens and the forms' fill-time stam
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
@@ -25,6 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ _fresh_pattern: re.Pattern | None = None
 # Cookies that do not change what an anonymous visitor sees; any other cookie (session, messages) bypasses.
 _NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link", "Cache-Control", "X-Frame-Options")
+_GZIP_MIN = 1024
 _MAX_QUERY = 300  # longer query strings (floods of random filters) are served, not stored
 
 
@@ -105,20 +108,24 @@ def _next_boundary(now: datetime) -> float:
     return min(moments).timestamp()
 
 
-def _new_generation() -> dict:
+def _new_generation(*, replace: bool = True) -> dict:
     generation = {"v": secrets.token_hex(6), "until": _next_boundary(timezone.now())}
     try:
-        cache.set(_GEN_KEY, generation, timeout=settings.PAGE_CACHE_SECONDS + 60)
-    except Exception:
+        if replace:
+            cache.set(_GEN_KEY, generation, timeout=settings.PAGE_CACHE_SECONDS + 60)
+        elif not cache.add(_GEN_KEY, generation, timeout=settings.PAGE_CACHE_SECONDS + 60):
+            generation = cache.get(_GEN_KEY) or generation  # another process was first
+    except Exception:  # a cache outage must not break a write; pages then go uncached
         logger.warning("page cache: could not start a new generation", exc_info=True)
     return generation
 
 
-def _current_generation() -> str:
-    generation = cache.get(_GEN_KEY)
-    if generation is None or generation["until"] <= time.time():
-        generation = _new_generation()
-    return generation["v"]
+def _generation(found) -> str:
+    if found is None:
+        found = _new_generation(replace=False)
+    elif found["until"] <= time.time():
+        found = _new_generation()
+    return found["v"]
 
 
 def _cacheable_request(request) -> bool:
@@ -129,10 +136,14 @@ def _cacheable_request(request) -> bool:
     return len(request.META.get("QUERY_STRING", "")) <= _MAX_QUERY
 
 
-def _page_key(request, generation: str) -> str:
+def _page_key(request) -> str:
     query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
     raw = f"{request.get_host()}|{request.path}|{query}|{translation.get_language()}"
-    return f"pagecache:{generation}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+    return f"pagecache:page:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def _accepts_gzip(request) -> bool:
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
 
 
 def _fresh(request, entry: dict) -> HttpResponse:
@@ -145,9 +156,14 @@ def _fresh(request, entry: dict) -> HttpResponse:
             return match.group(0)[: start - match.start()] + value + match.group(0)[end - match.start() :]
 
         body = _pattern().sub(renew, body)
-    response = HttpResponse(body, status=entry["status"])
+    compressed = entry.get("gzip") is not None and _accepts_gzip(request)
+    response = HttpResponse(entry["gzip"] if compressed else body, status=entry["status"])
     for name, value in entry["headers"].items():
         response[name] = value
+    if entry.get("gzip") is not None:
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if compressed:
+            response["Content-Encoding"] = "gzip"
     return response
 
 
@@ -160,19 +176,22 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request) or request.user.is_authenticated:
             return self.get_response(request)
+        key = _page_key(request)
         try:
-            key = _page_key(request, _current_generation())
-            entry = cache.get(key)
+            # One round trip: the current generation and the stored page, which counts only if it belongs to it.
+            found = cache.get_many([_GEN_KEY, key])
+            generation = _generation(found.get(_GEN_KEY))
         except Exception:
             logger.warning("page cache unavailable", exc_info=True)
             return self.get_response(request)
-        if entry is not None:
+        entry = found.get(key)
+        if entry is not None and entry["gen"] == generation:
             response = _fresh(request, entry)
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if self._storable(request, response):
-            self._store(key, response)
+            self._store(key, generation, response)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -187,13 +206,18 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _store(key: str, response) -> None:
+    def _store(key: str, generation: str, response) -> None:
         body = response.content
+        fresh = bool(_pattern().search(body))
         entry = {
+            "gen": generation,
             "body": body,
             "status": response.status_code,
             "headers": {name: response[name] for name in _KEPT_HEADERS if response.has_header(name)},
-            "fresh": bool(_pattern().search(body)),
+            "fresh": fresh,
+            # Large pages without per-visitor parts are also kept compressed, for the clients that take it
+            # (never pages with tokens: compressing secrets beside attacker-chosen text invites BREACH).
+            "gzip": gzip.compress(body, 6) if not fresh and len(body) > _GZIP_MIN else None,
         }
         try:
             cache.set(key, entry, timeout=settings.PAGE_CACHE_SECONDS)

@@ -34,6 +34,7 @@ def _robots_disallowed() -> list[str]:
     return list(dict.fromkeys(paths))
 
 
+@page_cached
 def robots_txt(request):
     lines = ["User-agent: *", *[f"Disallow: {path}" for path in _robots_disallowed()], ""]
     lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
