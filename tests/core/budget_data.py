@@ -1,4 +1,4 @@
-"""Content for the query-budget tests: every public list at a few dozen rows, then at 10,000.
+"""Content for the query-budget tests: every public list at 10 rows, then at 10,000.
 
 Rows are made with bulk_create and carry the relations the pages show (series, topics, images,
 registrations, attachments, related events, contacts), so a page that loads a relation per row
@@ -140,7 +140,12 @@ class BudgetWorld:
 
     def _targets(self) -> None:
         start = self.now + timedelta(days=3)
-        fields = {**self._event_fields(0, start=start), "status": Event.Status.PUBLISHED, "members_only": False}
+        fields = {
+            **self._event_fields(0, start=start),
+            "series": self.series[0],
+            "status": Event.Status.PUBLISHED,
+            "members_only": False,
+        }
         self.target_event = Event.objects.create(
             **{**fields, "capacity": 2000}, slug=SLUG["event"], title="Digital-Gipfel Südwestsachsen"
         )

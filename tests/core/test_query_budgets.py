@@ -1,6 +1,6 @@
-"""Query budgets: every public page needs as many queries with 10,000 rows as with a few dozen.
+"""Query budgets: every public page needs as many queries with 10,000 rows as with 10.
 
-The module builds the content once at a small scale and counts each page's queries, then grows
+The module builds the content once with 10 rows of each list and counts each page's queries, then grows
 every list to 10,000 rows (with their topics, series, images, registrations, contacts ...) and
 counts again. A page whose count grows loads something per row (N+1); a fixed budget per page
 catches queries added without need. The cache is emptied before each count, so cached feeds and
@@ -24,7 +24,9 @@ from django.utils.text import slugify
 from tests.conftest import _cache_clear
 from tests.core.budget_data import SEARCH_WORD, SLUG, BudgetWorld
 
-SMALL = 30  # enough for a second page of the press list (12 a page) and the directory (24 a page)
+# Fewer rows than any list shows on a page, so an N+1 changes the count of every list page. The "page 2"
+# requests get the last (only) page then, with the same queries as a real second page.
+SMALL = 10
 LARGE = 10_000
 
 
@@ -140,7 +142,8 @@ def _assert_rows_shown(response, page: Page, url: str) -> None:
     if "page_obj" in context:
         page_obj = context["page_obj"]
         assert page_obj.object_list, f"{url} lists nothing"
-        assert page_obj.number == (2 if "page=2" in page.query else 1), f"{url} shows page {page_obj.number}"
+        wanted = min(2 if "page=2" in page.query else 1, page_obj.paginator.num_pages)
+        assert page_obj.number == wanted, f"{url} shows page {page_obj.number}"
     if "events" in context:
         assert context["events"], f"{url} shows no events"
 
