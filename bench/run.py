@@ -49,6 +49,8 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "3"))
 CONNECTIONS = 16
+# What every browser and feed reader sends along.
+BROWSER_HEADERS = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "de-DE,de;q=0.9,en;q=0.8"}
 PERF = ROOT / "docs" / "performance.md"
 
 LUA_REPORT = """
@@ -289,7 +291,7 @@ def child_build(sizes: dict) -> None:
 
 def wrk(url: str, seconds: int, script: Path, headers: dict | None = None) -> dict:
     cmd = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script)]
-    for name, value in (headers or {}).items():
+    for name, value in {**BROWSER_HEADERS, **(headers or {})}.items():
         cmd += ["-H", f"{name}: {value}"]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     result = json.loads(out.split("RESULT ", 1)[1].splitlines()[0])

@@ -1,6 +1,7 @@
 """Sitemap of the listed members' directory pages."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from .selectors import directory_members
 
@@ -17,3 +18,12 @@ class MemberSitemap(Sitemap):
 
     def lastmod(self, member):
         return member.updated_at
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default, which loads every member to compare lastmod().
+        return (
+            directory_members()
+            .select_related(None)
+            .prefetch_related(None)
+            .aggregate(latest=Max("updated_at"))["latest"]
+        )

@@ -94,7 +94,8 @@ def _changed(sender, **kwargs) -> None:
 
 def page_cache_invalidate() -> None:
     """Start a new generation once the current transaction commits (at once outside one)."""
-    transaction.on_commit(_new_generation)
+    if settings.PAGE_CACHE_SECONDS:
+        transaction.on_commit(_new_generation)
 
 
 def _next_boundary(now: datetime) -> float:

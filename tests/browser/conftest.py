@@ -36,7 +36,7 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server, page_cache):
-    """A desktop browser tab on the live server, which serves anonymous visitors from the page cache as in production."""
+    """A desktop browser tab on the live server, which serves anonymous visitors from the page cache."""
     context = chromium.new_context(viewport=DESKTOP, base_url=live_server.url, locale="de-DE")
     page = context.new_page()
     page.set_default_timeout(15_000)

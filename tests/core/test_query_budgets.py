@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -151,7 +151,8 @@ def _assert_rows_shown(response, page: Page, url: str) -> None:
 @pytest.fixture(scope="module")
 def counted(django_db_setup, django_db_blocker):
     """The content at 10,000 rows, and every page's queries at the small scale (all rolled back at the end)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    # Real rendering: the page cache stays off here as in every test (it would answer with no query at all).
+    with django_db_blocker.unblock(), override_settings(PAGE_CACHE_SECONDS=0), transaction.atomic():
         world = BudgetWorld().build(SMALL)
         small = {(case.values[0].id, case.values[1]): _queries(world, *case.values) for case in CASES}
         world.grow(LARGE)

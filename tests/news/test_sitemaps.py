@@ -85,7 +85,8 @@ def test_sitemap_index_and_sections_keep_a_fixed_query_count(client, many_items,
     assert "/sitemap-news.xml" in sections
     with django_assert_max_num_queries(4):
         root = _xml(client, "/sitemap-news.xml")
-    assert len(root.findall("s:url", NS)) == 4000  # 2,000 items in two languages
+    assert len(root.findall("s:url", NS)) == 2000  # a full page: 1,000 of the 2,000 items in two languages
+    assert "/sitemap-news.xml?p=2" in sections
 
 
 def test_large_sitemaps_are_split_into_pages(client, many_items, monkeypatch):
