@@ -21,7 +21,7 @@ help:
 	@echo "make lint      ruff lint + format check, missing migrations, deploy checks, dependency audit"
 	@echo "make format    format the code with ruff"
 	@echo "make messages  update and compile the German and English translation catalogues"
-	@echo "make bench     benchmarks (see bench/README.md)"
+	@echo "make bench     pages under load and a soak against local PostgreSQL + Redis (see bench/README.md)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.13, python3.12, python3.11 or python3)."; exit 1; }
@@ -70,6 +70,7 @@ messages: $(STAMP_DEV)
 	$(PY) manage.py compilemessages --ignore=.venv* -v0
 
 bench: $(STAMP_DEV)
+	@command -v wrk >/dev/null 2>&1 || { echo "make bench drives the load with wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/run.py
 
 clean:
