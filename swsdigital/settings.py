@@ -112,11 +112,14 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 # --- Cache ------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # While Redis is unreachable the cache answers like an empty one (a warning is logged) instead of
+    # failing requests; short socket timeouts keep a hung Redis from hanging the pages.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "swsdigital.core.cache.ResilientRedisCache",
             "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sws"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
