@@ -256,8 +256,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often the outbox sweeper re-hands emails a broker outage left behind: after the broker returns,
+# the backlog leaves within about this time plus the worker's reconnect.
 CELERY_BEAT_SCHEDULE = {
-    "mail-sweep-outbox": {"task": "swsdigital.mail.tasks.outbox_sweep_task", "schedule": 60.0},
+    "mail-sweep-outbox": {
+        "task": "swsdigital.mail.tasks.outbox_sweep_task",
+        "schedule": env.float("MAIL_SWEEP_SECONDS", default=10.0),
+    },
 }
 
 # --- Security ---------------------------------------------------------------
