@@ -381,7 +381,14 @@ NEWSLETTER_RETRY_DELAYS = [
 NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
 NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=30)
 NEWSLETTER_BLOCK_ITEMS = env.int("NEWSLETTER_BLOCK_ITEMS", default=3)
-CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {"task": "newsletter.tasks.mailings_sweep_task", "schedule": 60.0}
+# Sign-ups per IP and period (seconds) on the newsletter form.
+NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env.int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default=10)
+NEWSLETTER_SUBSCRIBE_RATE_PERIOD = env.int("NEWSLETTER_SUBSCRIBE_RATE_PERIOD", default=600)
+# How often the sweep starts scheduled mailings and revives stalled ones (after a worker died).
+CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {
+    "task": "newsletter.tasks.mailings_sweep_task",
+    "schedule": env.float("NEWSLETTER_SWEEP_SECONDS", default=60.0),
+}
 CELERY_BEAT_SCHEDULE["newsletter-unconfirmed-delete"] = {
     "task": "newsletter.tasks.subscribers_unconfirmed_delete_task",
     "schedule": 24 * 3600.0,
