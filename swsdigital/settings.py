@@ -241,6 +241,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         (_broker_dir / _d).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+    if CELERY_BROKER_URL.startswith("redis://"):
+        # kombu's Redis transport with one fix: a worker survives losing the broker mid-task.
+        CELERY_BROKER_TRANSPORT = "swsdigital.core.broker:Transport"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
