@@ -219,7 +219,7 @@ def _report(figures: dict, passed: bool, failed: list, during_latency: list[floa
     body = f"""
 **{"Passed" if passed else "FAILED"}** — {machine()}.
 
-Command: `python bench/drills/run.py {NAME}` (about 3 minutes).
+Command: `python bench/drills/run.py {NAME}` (about 2 minutes).
 
 What happens: {VISITORS_PER_FORM} visitors per form submit the membership application (`/mitglied-werden/`), an event
 registration and the newsletter sign-up in a loop — each GETs the page, keeps the CSRF cookie, waits

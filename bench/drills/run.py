@@ -1,6 +1,6 @@
 """Run the fault drills, each in a fresh process; results go to docs/reliability.md.
 
-    python bench/drills/run.py                  # all four, one after the other (about 10 minutes)
+    python bench/drills/run.py                  # all four, one after the other (about 7 minutes)
     python bench/drills/run.py redis_outage     # only the named ones
     python bench/drills/run.py --list
 
