@@ -13,7 +13,7 @@ STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: help run test lint format check messages bench clean
+.PHONY: help run test lint format check messages bench drills clean
 
 help:
 	@echo "make run       start the portal on http://$(ADDR)/ with a Celery worker and beat (Ctrl-C stops)"
@@ -22,6 +22,7 @@ help:
 	@echo "make format    format the code with ruff"
 	@echo "make messages  update and compile the German and English translation catalogues"
 	@echo "make bench     pages under load and a soak against local PostgreSQL + Redis (see bench/README.md)"
+	@echo "make drills    fault drills: Redis, worker, database and SMTP failures (docs/reliability.md)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.13, python3.12, python3.11 or python3)."; exit 1; }
@@ -72,6 +73,9 @@ messages: $(STAMP_DEV)
 bench: $(STAMP_DEV)
 	@command -v wrk >/dev/null 2>&1 || { echo "make bench drives the load with wrk: apt-get install wrk"; exit 1; }
 	$(PY) bench/run.py
+
+drills: $(STAMP_DEV)
+	$(PY) bench/drills/run.py $(DRILLS)
 
 clean:
 	rm -rf var staticfiles .pytest_cache .ruff_cache

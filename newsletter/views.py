@@ -1,5 +1,6 @@
 """Public pages of the newsletter: sign-up, confirmation, preferences, one-click unsubscribe, archive."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -20,7 +21,12 @@ from .rendering import mailing_context
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """Show the sign-up form; on a valid POST start the double opt-in and answer the same for everyone."""
-    rate_limit_request(request, scope="newsletter-subscribe", limit=10, period=600)
+    rate_limit_request(
+        request,
+        scope="newsletter-subscribe",
+        limit=settings.NEWSLETTER_SUBSCRIBE_RATE_LIMIT,
+        period=settings.NEWSLETTER_SUBSCRIBE_RATE_PERIOD,
+    )
     form = SubscribeForm(request.POST or None, language=get_language())
     if request.method == "POST" and form.is_valid():
         services.subscriber_subscribe(

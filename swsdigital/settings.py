@@ -112,11 +112,14 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 # --- Cache ------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # While Redis is unreachable the cache answers like an empty one (a warning is logged) instead of
+    # failing requests; short socket timeouts keep a hung Redis from hanging the pages.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "swsdigital.core.cache.ResilientRedisCache",
             "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="sws"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -241,6 +244,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         (_broker_dir / _d).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+    if CELERY_BROKER_URL.startswith("redis://"):
+        # kombu's Redis transport with one fix: a worker survives losing the broker mid-task.
+        CELERY_BROKER_TRANSPORT = "swsdigital.core.broker:Transport"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
@@ -256,8 +262,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# How often the outbox sweeper re-hands emails a broker outage left behind: after the broker returns,
+# the backlog leaves within about this time plus the worker's reconnect.
 CELERY_BEAT_SCHEDULE = {
-    "mail-sweep-outbox": {"task": "swsdigital.mail.tasks.outbox_sweep_task", "schedule": 60.0},
+    "mail-sweep-outbox": {
+        "task": "swsdigital.mail.tasks.outbox_sweep_task",
+        "schedule": env.float("MAIL_SWEEP_SECONDS", default=10.0),
+    },
 }
 
 # --- Security ---------------------------------------------------------------
@@ -381,7 +392,14 @@ NEWSLETTER_RETRY_DELAYS = [
 NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
 NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=30)
 NEWSLETTER_BLOCK_ITEMS = env.int("NEWSLETTER_BLOCK_ITEMS", default=3)
-CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {"task": "newsletter.tasks.mailings_sweep_task", "schedule": 60.0}
+# Sign-ups per IP and period (seconds) on the newsletter form.
+NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env.int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default=10)
+NEWSLETTER_SUBSCRIBE_RATE_PERIOD = env.int("NEWSLETTER_SUBSCRIBE_RATE_PERIOD", default=600)
+# How often the sweep starts scheduled mailings and revives stalled ones (after a worker died).
+CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {
+    "task": "newsletter.tasks.mailings_sweep_task",
+    "schedule": env.float("NEWSLETTER_SWEEP_SECONDS", default=60.0),
+}
 CELERY_BEAT_SCHEDULE["newsletter-unconfirmed-delete"] = {
     "task": "newsletter.tasks.subscribers_unconfirmed_delete_task",
     "schedule": 24 * 3600.0,

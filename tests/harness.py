@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import os
@@ -139,9 +140,10 @@ def database_url(settings_dict: dict) -> str:
 class CeleryWorker:
     """A real `celery worker` process for the test database, broker and SMTP sink."""
 
-    def __init__(self, *, env: dict[str, str], concurrency: int = 2):
+    def __init__(self, *, env: dict[str, str], concurrency: int = 2, pool: str = "threads"):
         self.env = env
         self.concurrency = concurrency
+        self.pool = pool
         self.proc: subprocess.Popen | None = None
         self.log_path = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
 
@@ -150,7 +152,7 @@ class CeleryWorker:
         env = {**os.environ, **self.env, "CELERY_READY_FILE": str(ready)}
         cmd = [
             sys.executable, "-m", "celery", "-A", "swsdigital", "worker",
-            "--pool=threads", f"--concurrency={self.concurrency}", "--loglevel=INFO",
+            f"--pool={self.pool}", f"--concurrency={self.concurrency}", "--loglevel=INFO",
             "--without-heartbeat", "--without-mingle", "--without-gossip",
         ]  # fmt: skip
         self._log = self.log_path.open("ab")
@@ -183,3 +185,70 @@ class CeleryWorker:
                 self.kill()
         if getattr(self, "_log", None):
             self._log.close()
+
+
+class TcpGate:
+    """A TCP proxy on 127.0.0.1 in front of a server; ``cut()`` drops every connection and refuses new ones.
+
+    That is a server as its clients see it during a network partition: unreachable, with its data kept.
+    """
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> TcpGate:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _addr = listener.accept()
+            except OSError:
+                return  # cut
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, target):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        """Stop listening and drop every open connection."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            sockets, self._sockets = self._sockets, set()
+        for s in sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+    def open(self) -> None:
+        if self._listener is None:
+            self.start()

@@ -130,6 +130,10 @@ def email_enqueue(*, email_id: int, countdown: int | None = None) -> bool:
         email_deliver_task.apply_async((email_id,), countdown=countdown)
     except Exception as exc:  # broker unreachable: kombu/redis raise many kinds
         logger.warning("Outbox email %s not handed to the broker (%s); the sweeper will retry.", email_id, exc)
+        # Mark the failed hand-over so that the next sweep takes the row at once (not after a grace period).
+        OutboxEmail.objects.filter(
+            pk=email_id, status=Status.PENDING, queued_at__isnull=True, next_attempt_at__isnull=True
+        ).update(next_attempt_at=timezone.now())
         return False
     OutboxEmail.objects.filter(pk=email_id).update(queued_at=timezone.now())
     return True
@@ -225,11 +229,12 @@ def outbox_sweep(*, limit: int = 500) -> int:
     """Hand over again what was committed but never queued, lost in the broker, or left by a dead worker."""
     now = timezone.now()
     never_queued = Q(status=Status.PENDING, queued_at__isnull=True, created_at__lt=now - timedelta(seconds=30))
+    handover_failed = Q(status=Status.PENDING, queued_at__isnull=True, next_attempt_at__lte=now)
     lost_in_queue = Q(status=Status.PENDING, queued_at__lt=now - timedelta(minutes=15))
     retry_lost = Q(status=Status.RETRY, next_attempt_at__lt=now - timedelta(seconds=60))
     worker_died = Q(status=Status.SENDING, locked_until__lt=now)
     ids = list(
-        OutboxEmail.objects.filter(never_queued | lost_in_queue | retry_lost | worker_died)
+        OutboxEmail.objects.filter(never_queued | handover_failed | lost_in_queue | retry_lost | worker_died)
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )

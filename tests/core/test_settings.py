@@ -114,7 +114,7 @@ def test_production_settings_are_secure_and_use_the_servers(tmp_path):
         "True",
         "HTTP_X_FORWARDED_PROTO",
         "django.db.backends.postgresql",
-        "django.core.cache.backends.redis.RedisCache",
+        "swsdigital.core.cache.ResilientRedisCache",
         "redis://redis:6379/0",
         "django.core.mail.backends.smtp.EmailBackend",
         "mail",

@@ -151,6 +151,13 @@ def test_subscribing_is_rate_limited_per_ip(client, form_protection_data):
     assert _subscribe(client, form_protection_data, email="p11@example.org").status_code == 429
 
 
+def test_the_sign_up_limit_comes_from_the_settings(client, form_protection_data, settings):
+    settings.NEWSLETTER_SUBSCRIBE_RATE_LIMIT = 2
+    for i in range(2):
+        assert _subscribe(client, form_protection_data, email=f"s{i}@example.org").status_code == 302
+    assert _subscribe(client, form_protection_data, email="s3@example.org").status_code == 429
+
+
 def test_home_page_box_posts_to_the_subscribe_view(form_protection_data):
     client = Client(enforce_csrf_checks=True)
     html = client.get("/").content.decode()
