@@ -125,6 +125,8 @@ class EventAdmin(admin.ModelAdmin):
                 _registered=Sum("registrations__places", filter=Q(registrations__status=Registration.Status.CONFIRMED)),
                 _waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING)),
             )
+            # Grouped queries drop Meta.ordering; the autocomplete paginates this queryset as it is.
+            .order_by("start", "pk")
         )
 
     @admin.display(description=_("registered"), ordering="_registered")

@@ -3,7 +3,7 @@
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 _KEY = "newsletter:send-rate"
 
@@ -30,8 +30,8 @@ return granted
 def _redis_client():
     from django.core.cache.backends.redis import RedisCache
 
-    if isinstance(cache, RedisCache) or type(getattr(cache, "_wrapped", None)).__name__ == "RedisCache":
-        backend = getattr(cache, "_wrapped", cache)
+    backend = caches["default"]  # the backend itself: `cache` is a proxy that is no RedisCache instance
+    if isinstance(backend, RedisCache):
         return backend._cache.get_client(write=True), backend.make_and_validate_key(_KEY)
     return None, None
 

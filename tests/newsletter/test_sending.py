@@ -285,3 +285,10 @@ def test_members_only_without_member_addresses_sends_nothing(subscribers, sendin
     assert services.mailing_deliveries_prepare(mailing_id=sending.pk) == 0
     assert services.mailing_run(mailing_id=sending.pk).outcome == "done"
     assert mail.outbox == []
+
+
+@pytest.mark.redis
+def test_on_redis_the_limit_is_a_token_bucket_in_redis():
+    limiter = SendRateLimiter(per_minute=600)
+    assert limiter._script is not None  # one atomic script per take, not window counters
+    assert limiter._take(25) == 10  # the bucket holds one second's worth
