@@ -423,6 +423,7 @@ def soak(
         "memory_start": start_memory,
         "memory_end": end_memory,
         "memory_peak": {k: max([s.get(k, 0) for s in samples] + [end_memory.get(k, 0)]) for k in start_memory},
+        "memory_half": samples[len(samples) // 2 - 1] if len(samples) >= 2 else end_memory,
     }
 
 
@@ -514,12 +515,13 @@ def soak_report(command: str, result: dict) -> str:
         f"- registrations: {result['registrations']} confirmed, {result['registration_failures']} failed; "
         f"confirmation mails received by the sink: {result['emails_received']}",
         "",
-        "| process | RSS at start | RSS at end | peak (30 s samples) |",
-        "|---|---:|---:|---:|",
+        "| process | RSS at start | after half the time | at end | peak (30 s samples) |",
+        "|---|---:|---:|---:|---:|",
     ]
     for name, start in result["memory_start"].items():
-        end = result["memory_end"].get(name, 0)
-        lines.append(f"| {name} | {start:.0f} MB | {end:.0f} MB | {result['memory_peak'][name]:.0f} MB |")
+        end, half = result["memory_end"].get(name, 0), result["memory_half"].get(name, 0)
+        peak = result["memory_peak"][name]
+        lines.append(f"| {name} | {start:.0f} MB | {half:.0f} MB | {end:.0f} MB | {peak:.0f} MB |")
     return "\n".join(lines)
 
 

@@ -1,22 +1,22 @@
 """Sitemap of the published events (wired into sitemap.xml by the root urlconf)."""
 
-from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+
+from swsdigital.core.sitemaps import SlugSitemap
 
 from .selectors import events_public
 
 
-class EventSitemap(Sitemap):
+class EventSitemap(SlugSitemap):
     """Every published event, upcoming and past."""
 
     changefreq = "weekly"
     priority = 0.6
-    i18n = True
-    alternates = True
-    limit = 2000  # (event, language) pairs per page: small pages, cheap to serve and to fetch again
+    url_name = "events:detail"
 
     def items(self):
-        return events_public().prefetch_related(None).select_related(None).order_by("-start", "pk")
+        plain = events_public().prefetch_related(None).select_related(None)
+        return plain.only("slug", "updated_at").order_by("-start", "pk")
 
     def lastmod(self, event):
         return event.updated_at

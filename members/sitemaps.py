@@ -1,17 +1,16 @@
 """Sitemap of the listed members' directory pages."""
 
-from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+
+from swsdigital.core.sitemaps import SlugSitemap
 
 from .selectors import directory_members
 
 
-class MemberSitemap(Sitemap):
+class MemberSitemap(SlugSitemap):
     changefreq = "monthly"
     priority = 0.4
-    i18n = True
-    alternates = True
-    limit = 2000  # (member, language) pairs per page
+    url_name = "members:detail"
 
     def items(self):
         return directory_members().select_related(None).prefetch_related(None).only("slug", "updated_at", "name")

@@ -164,3 +164,28 @@ def test_private_pages_are_never_stored(db):
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
     assert "X-Page-Cache" not in _get("/presse/gibt-es-nicht/")  # a 404 is not stored
+
+
+def test_large_pages_without_tokens_are_served_compressed_to_who_accepts_it(db, make_item):
+    import gzip
+
+    for n in range(3):
+        make_item(title=f"Meldung {n}")
+    plain = _get("/presse/")
+    client = Client(headers={"accept-encoding": "gzip, deflate, br"})
+    packed = client.get("/presse/")
+    assert packed["X-Page-Cache"] == "hit"
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    again = _get("/presse/")  # a client without gzip gets the page as it was rendered
+    assert "Content-Encoding" not in again
+    assert again.content == plain.content
+
+
+def test_pages_with_tokens_are_never_compressed(db):
+    _get("/")
+    response = Client(headers={"accept-encoding": "gzip"}).get("/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in response
+    assert b"csrfmiddlewaretoken" in response.content

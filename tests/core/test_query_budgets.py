@@ -93,8 +93,16 @@ PAGES = [
     Page("login", "account_login", 3),
     Page("sitemap", "sitemap", 10, translated=False, shows="<sitemap>"),
     *[
-        Page(f"sitemap-{section}", "sitemap_section", 4, kwargs={"section": section}, translated=False, shows="<url>")
-        for section in ("pages", "news", "events", "members")
+        # A data section counts its rows, then reads one page of them (pages: one list of legal pages).
+        Page(
+            f"sitemap-{section}",
+            "sitemap_section",
+            budget,
+            kwargs={"section": section},
+            translated=False,
+            shows="<url>",
+        )
+        for section, budget in (("pages", 4), ("news", 5), ("events", 5), ("members", 5))
     ],
     Page("robots", "robots_txt", 2, translated=False, shows="Sitemap:"),
 ]
