@@ -273,7 +273,7 @@ def child_build(sizes: dict) -> None:
             "newsletter: archive": reverse("newsletter:archive"),
             "legal page": legal.get_absolute_url() if legal else reverse("pages:imprint"),
             "sitemap index": "/sitemap.xml",
-            "sitemap: events (10,000 URLs)": "/sitemap-events.xml",
+            "sitemap: events, page 1 (2,000 URLs)": "/sitemap-events.xml",
             "robots.txt": "/robots.txt",
         }
         if mailing:
