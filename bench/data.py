@@ -123,18 +123,19 @@ def _members(n: int) -> None:
     Contact.objects.bulk_create(contacts, batch_size=BATCH)
 
 
-def _subscribers(n: int) -> None:
+def subscribers_create(n: int, *, domain: str = "bench.example", source: str = "bench") -> None:
+    """Insert n confirmed subscribers (a quarter English), as the benchmarks and drills need them."""
     from newsletter.models import Subscriber
 
     now = timezone.now()
     rows = [
         Subscriber(
-            email=f"reader{i:06d}@bench.example",
+            email=f"reader{i:06d}@{domain}",
             language="en" if i % 4 == 0 else "de",
             status=Subscriber.Status.CONFIRMED,
             confirmed_at=now,
             key=secrets.token_hex(16),
-            source="bench",
+            source=source,
         )
         for i in range(n)
     ]
@@ -149,7 +150,7 @@ def build(*, events: int = 10000, news: int = 10000, members: int = 2000, subscr
         _events(events, rng)
         _news(news, rng)
         _members(members)
-        _subscribers(subscribers)
+        subscribers_create(subscribers)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

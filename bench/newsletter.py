@@ -123,34 +123,15 @@ def setup_django(smtp_port: int, queue: str) -> dict:
 
 
 def fill(size: int) -> None:
-    import secrets
-
     from django.db import connection
-    from django.utils import timezone
 
-    from newsletter.models import Mailing, Subscriber
+    from bench.data import subscribers_create
+    from newsletter.models import Mailing
 
     with connection.cursor() as cur:
         cur.execute("TRUNCATE newsletter_delivery, newsletter_mailing_topics, newsletter_mailing CASCADE")
         cur.execute("TRUNCATE newsletter_subscriber_topics, newsletter_subscriber CASCADE")
-    now = timezone.now()
-    chunk = []
-    for i in range(size):
-        chunk.append(
-            Subscriber(
-                email=f"reader{i:06d}@bench.example",
-                language="en" if i % 4 == 0 else "de",
-                status=Subscriber.Status.CONFIRMED,
-                confirmed_at=now,
-                key=secrets.token_hex(16),
-                source="bench",
-            )
-        )
-        if len(chunk) == 10000:
-            Subscriber.objects.bulk_create(chunk)
-            chunk = []
-    if chunk:
-        Subscriber.objects.bulk_create(chunk)
+    subscribers_create(size)
     with connection.cursor() as cur:
         cur.execute("ANALYZE newsletter_subscriber")
     assert Mailing.objects.count() == 0

@@ -39,27 +39,14 @@ ENV = {
 
 
 def _seed() -> int:
-    import secrets
 
     from django.db import connection, transaction
-    from django.utils import timezone
 
+    from bench.data import subscribers_create
     from newsletter import services
-    from newsletter.models import Mailing, Subscriber
+    from newsletter.models import Mailing
 
-    now = timezone.now()
-    subscribers = [
-        Subscriber(
-            email=f"reader{i:05d}@drill.example",
-            language="en" if i % 4 == 0 else "de",
-            status=Subscriber.Status.CONFIRMED,
-            confirmed_at=now,
-            key=secrets.token_hex(16),
-            source="drill",
-        )
-        for i in range(RECIPIENTS)
-    ]
-    Subscriber.objects.bulk_create(subscribers, batch_size=5000)
+    subscribers_create(RECIPIENTS, domain="drill.example", source="drill")
     with connection.cursor() as cur:
         cur.execute("ANALYZE newsletter_subscriber")
     mailing = Mailing.objects.create(
@@ -105,7 +92,7 @@ def run() -> bool:
         statuses = Counter(Delivery.objects.filter(mailing_id=mailing_id).values_list("status", flat=True))
 
     counts = Counter(r.rcpt for r in received)
-    expected = {f"reader{i:05d}@drill.example" for i in range(RECIPIENTS)}
+    expected = {f"reader{i:06d}@drill.example" for i in range(RECIPIENTS)}  # as subscribers_create names them
     missing = expected - set(counts)
     duplicates = sum(n - 1 for n in counts.values())
     distinct_ids = len({(r.rcpt, r.message_id) for r in received})
