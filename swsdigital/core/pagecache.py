@@ -4,7 +4,8 @@ Views opt in with ``@page_cached``. A stored page lives under a *generation*: an
 watched model (``page_cache_watch``) starts a new one, and so does the next moment at which content
 changes by the clock alone (an embargo lifting, an event starting, registration opening), which the
 apps report through ``page_cache_boundary``. So a visitor never sees a page older than the last edit.
-Per-visitor parts of a cached page — CSRF tokens and the forms' fill-time stamp — are renewed on every hit.
+Per-visitor parts of a cached page — CSRF tokens, the forms' fill-time stamp, the application's submission
+token (``page_cache_fresh_field``) — are renewed on every hit.
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ _FRESH_FIELDS: dict[str, Callable] = {"csrfmiddlewaretoken": get_token}
 _fresh_pattern: re.Pattern | None = None
 # Cookies that do not change what an anonymous visitor sees; any other cookie (session, messages) bypasses.
 _NEUTRAL_COOKIES = {settings.CSRF_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME}
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "X-Robots-Tag", "Link", "Cache-Control", "X-Frame-Options")
+_KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "X-Robots-Tag",
+    "Link",
+    "Cache-Control",
+    "X-Frame-Options",
+)
 _GZIP_MIN = 1024
 _MAX_QUERY = 300  # longer query strings (floods of random filters) are served, not stored
 

@@ -189,3 +189,14 @@ def test_pages_with_tokens_are_never_compressed(db):
     assert response["X-Page-Cache"] == "hit"
     assert "Content-Encoding" not in response
     assert b"csrfmiddlewaretoken" in response.content
+
+
+def test_a_cached_calendar_file_is_still_a_download(db, make_event):
+    event = make_event()
+    url = reverse("events:ics", kwargs={"slug": event.slug})
+    first = _get(url)
+    hit = _get(url)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["Content-Type"] == first["Content-Type"] == "text/calendar; charset=utf-8"
+    assert hit["Content-Disposition"] == first["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
+    assert hit.content == first.content
