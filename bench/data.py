@@ -28,12 +28,27 @@ def _fields(model, obj, skip=()) -> dict:
     }
 
 
+def _copy_topics(model, clones: list, templates: list) -> None:
+    """Give each clone the topics of the template it was copied from."""
+    field = model._meta.get_field("topics")
+    Through = field.remote_field.through
+    source, target = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+    Through.objects.bulk_create(
+        [
+            Through(**{source: clone.pk, target: topic.pk})
+            for clone, template in zip(clones, templates, strict=True)
+            for topic in template.topics.all()
+        ],
+        batch_size=BATCH,
+    )
+
+
 def _events(n: int, rng: random.Random) -> None:
     from events.models import Event
 
     templates = list(Event.objects.filter(status=Event.Status.PUBLISHED).prefetch_related("topics"))
     now = timezone.now()
-    rows, topics = [], []
+    rows, sources = [], []
     for i in range(n):
         t = templates[i % len(templates)]
         # Two thirds in the past (the archive), a third ahead, a few a day.
@@ -48,13 +63,8 @@ def _events(n: int, rng: random.Random) -> None:
             status=Event.Status.CANCELLED if i % 97 == 0 else Event.Status.PUBLISHED,
         )
         rows.append(Event(**data))
-        topics.append([topic.pk for topic in t.topics.all()])
-    created = Event.objects.bulk_create(rows, batch_size=BATCH)
-    Through = Event.topics.through
-    Through.objects.bulk_create(
-        [Through(event_id=e.pk, topic_id=tid) for e, tids in zip(created, topics, strict=True) for tid in tids],
-        batch_size=BATCH,
-    )
+        sources.append(t)
+    _copy_topics(Event, Event.objects.bulk_create(rows, batch_size=BATCH), sources)
 
 
 def _news(n: int, rng: random.Random) -> None:
@@ -71,15 +81,7 @@ def _news(n: int, rng: random.Random) -> None:
         rows.append(NewsItem(**data))
         extra.append(t)
     created = NewsItem.objects.bulk_create(rows, batch_size=BATCH)
-    Through = NewsItem.topics.through
-    Through.objects.bulk_create(
-        [
-            Through(newsitem_id=item.pk, topic_id=topic.pk)
-            for item, t in zip(created, extra, strict=True)
-            for topic in t.topics.all()
-        ],
-        batch_size=BATCH,
-    )
+    _copy_topics(NewsItem, created, extra)
     NewsImage.objects.bulk_create(
         [
             NewsImage(**{**_fields(NewsImage, image, skip=("item",)), "item_id": item.pk})
@@ -106,15 +108,7 @@ def _members(n: int) -> None:
         rows.append(Member(**data))
         extra.append(t)
     created = Member.objects.bulk_create(rows, batch_size=BATCH)
-    Through = Member.topics.through
-    Through.objects.bulk_create(
-        [
-            Through(member_id=m.pk, topic_id=topic.pk)
-            for m, t in zip(created, extra, strict=True)
-            for topic in t.topics.all()
-        ],
-        batch_size=BATCH,
-    )
+    _copy_topics(Member, created, extra)
     contacts = []
     for m, t in zip(created, extra, strict=True):
         for c in t.contacts.all():
