@@ -54,7 +54,7 @@ lint: $(STAMP_DEV)
 	DEBUG=false SECRET_KEY=ci-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60) \
 	  ALLOWED_HOSTS=portal.example SITE_URL=https://portal.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
-	$(PY) -m pip_audit -r requirements.txt --progress-spinner off
+	$(PY) .ci/audit.py requirements.txt
 
 format: $(STAMP_DEV)
 	$(PY) -m ruff format .
