@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from swsdigital.core.forms import HoneypotTimingMixin
+from swsdigital.core.forms import HoneypotTimingMixin, NameField
 
 from .models import Event
 
@@ -11,9 +11,9 @@ from .models import Event
 class RegistrationForm(HoneypotTimingMixin, forms.Form):
     """A person's registration for one event, with the event's extra questions."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = NameField(label=_("Name"), max_length=200)
     email = forms.EmailField(label=_("Email"), max_length=254)
-    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    organisation = NameField(label=_("Organisation"), max_length=200, required=False)
     places = forms.IntegerField(label=_("Places"), min_value=1, initial=1)
     consent = forms.BooleanField(
         label=_("My details are processed to organise the event and deleted after it as the privacy notice describes."),

@@ -11,14 +11,17 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from swsdigital.core.forms import HoneypotTimingMixin, SafeModelChoiceField, SafeModelMultipleChoiceField
-from swsdigital.core.images import validate_image_upload
+from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelChoiceField, SafeModelMultipleChoiceField
+from swsdigital.core.images import ImageUploadField
 
 from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic
 from .selectors import membership_types_offered
 from .validators import bic_validate, iban_normalise, iban_validate, postcode_validate
 
 MAX_FURTHER_CONTACTS = 5
+# Names as staff read them in the admin, exports and emails: no invisible or direction-changing characters.
+ORGANISATION_NAME_FIELDS = dict.fromkeys(("name", "legal_form", "sector"), NameField)
+PERSON_NAME_FIELDS = dict.fromkeys(("title", "first_name", "last_name", "role"), NameField)
 
 
 class MembershipTypeField(SafeModelChoiceField):
@@ -41,14 +44,8 @@ class OrganisationFieldsMixin(forms.ModelForm):
         return value
 
 
-def _logo_field() -> forms.FileField:
-    return forms.FileField(
-        label=_("Logo"),
-        required=False,
-        validators=[validate_image_upload],
-        help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
-    )
+def _logo_field() -> ImageUploadField:
+    return ImageUploadField(label=_("Logo"), required=False, help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB."))
 
 
 class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
@@ -90,6 +87,7 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
             "description", "salutation", "title", "first_name", "last_name", "role", "email", "phone",
             "membership_type", "topics", "sepa_account_holder", "sepa_iban", "sepa_bic",
         ]  # fmt: skip
+        field_classes = {**ORGANISATION_NAME_FIELDS, **PERSON_NAME_FIELDS, "sepa_account_holder": NameField}
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -192,6 +190,7 @@ class FurtherContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["salutation", "title", "first_name", "last_name", "role", "email", "phone"]
+        field_classes = PERSON_NAME_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -265,6 +264,7 @@ class ProfileForm(OrganisationFieldsMixin):
             "name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region", "website",
             "description", "topics",
         ]  # fmt: skip
+        field_classes = ORGANISATION_NAME_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
@@ -317,6 +317,7 @@ class ContactInviteForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["salutation", "title", "first_name", "last_name", "role", "email", "phone"]
+        field_classes = PERSON_NAME_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

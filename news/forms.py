@@ -5,6 +5,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from swsdigital.core.images import ImageUploadField
+
 from .models import NewsImage, NewsItem
 from .selectors import NewsFilters
 
@@ -60,3 +62,4 @@ class NewsImageAdminForm(forms.ModelForm):
     class Meta:
         model = NewsImage
         fields = ["image", "alt_text", "caption", "credit", "position"]
+        field_classes = {"image": ImageUploadField}

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from swsdigital.core.forms import HoneypotTimingMixin, SafeModelMultipleChoiceField
+from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelMultipleChoiceField
 
 from .models import Topic
 
@@ -13,7 +13,7 @@ class SubscribeForm(HoneypotTimingMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    name = forms.CharField(
+    name = NameField(
         label=_("Name (optional)"),
         max_length=150,
         required=False,

@@ -1,10 +1,13 @@
-"""Form protections shared by every public form: a honeypot and a minimum fill time."""
+"""Form code shared by every public form: a honeypot and a minimum fill time, safe choice and name fields."""
 
+import re
 import time
+import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _SALT = "swsdigital.core.forms.started"
@@ -101,3 +104,42 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
                 )
         return super()._check_values(value)
+
+
+# --- Names that show what they say ----------------------------------------------
+
+# Invisible characters with no place in a name: zero-width space, non-joiner and joiner, word joiner, the
+# byte-order mark, and the soft hyphen (a hidden hyphenation hint that makes "Muster\u00admann" a different
+# name to search, sort and compare). They are removed.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Characters that change the direction of the text around them: embeddings and overrides (U+202A–U+202E),
+# isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). "Evil\u202egnp.exe GmbH" shows as
+# "Evilexe.png GmbH" in the admin, in exports and in emails. They are refused, not removed: the person
+# should see what is stored.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def name_clean(value: str) -> str:
+    """Return a name without invisible characters, in NFC; raise ValidationError for direction controls."""
+    value = unicodedata.normalize("NFC", value.translate(_INVISIBLE)).strip()
+    found = _BIDI_CONTROLS.search(value)
+    if found:
+        raise ValidationError(
+            _("Please remove the invisible character that changes the direction of the text (%(character)s)."),
+            code="bidi_control",
+            params={"character": f"U+{ord(found.group()):04X}"},
+        )
+    return value
+
+
+class NameField(forms.CharField):
+    """A single-line name (organisation, person, title, role, account holder) cleaned by name_clean.
+
+    Use it for every name a person types: as a form field, or through ``field_classes`` of a ModelForm.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        return name_clean(value) or self.empty_value  # nothing but invisible characters: empty, so required

@@ -3,11 +3,13 @@
 import io
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from swsdigital.core import images
+from tests.uploads import png_bomb
 
 
 def _jpeg_with_exif() -> bytes:
@@ -52,14 +54,14 @@ def test_non_image_named_png_is_rejected(content):
     upload = SimpleUploadedFile("logo.png", content, content_type="image/png")
     with pytest.raises(ValidationError) as exc:
         images.validate_image_upload(upload)
-    assert exc.value.code == "invalid"
+    assert exc.value.code == "image_format"
 
 
 def test_file_over_5_mb_is_rejected():
     upload = SimpleUploadedFile("big.jpg", b"\xff" * (images.MAX_BYTES + 1), content_type="image/jpeg")
     with pytest.raises(ValidationError) as exc:
         images.image_validate(upload)
-    assert exc.value.code == "too_large"
+    assert exc.value.code == "image_too_large"
 
 
 def test_image_over_40_megapixels_is_rejected():
@@ -68,7 +70,7 @@ def test_image_over_40_megapixels_is_rejected():
     assert buffer.tell() < images.MAX_BYTES
     with pytest.raises(ValidationError) as exc:
         images.image_validate(SimpleUploadedFile("huge.png", buffer.getvalue()))
-    assert exc.value.code == "too_many_pixels"
+    assert exc.value.code == "image_too_many_pixels"
 
 
 def test_unsupported_format_is_rejected():
@@ -76,4 +78,26 @@ def test_unsupported_format_is_rejected():
     Image.new("RGB", (10, 10)).save(buffer, format="BMP")
     with pytest.raises(ValidationError) as exc:
         images.image_validate(SimpleUploadedFile("x.bmp", buffer.getvalue()))
-    assert exc.value.code == "format"
+    assert exc.value.code == "image_format"
+
+
+def test_decompression_bomb_is_refused_as_too_large():
+    """900 megapixels declared: Pillow's own bomb check fires first; the person reads our size limit."""
+    with pytest.raises(ValidationError) as exc:
+        images.image_validate(SimpleUploadedFile("bomb.png", png_bomb()))
+    assert exc.value.code == "image_too_many_pixels"
+
+
+def test_truncated_image_is_refused_as_damaged():
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 20, 30)).save(buffer, format="PNG")
+    with pytest.raises(ValidationError) as exc:
+        images.image_validate(SimpleUploadedFile("cut.png", buffer.getvalue()[:-40]))
+    assert exc.value.code == "image_damaged"
+
+
+@pytest.mark.parametrize("code", ["image_format", "image_too_large", "image_too_many_pixels", "image_damaged"])
+def test_no_code_collides_with_a_form_field_message(code):
+    """A field replaces the message of a validator error whose code it knows ("invalid": "No file was submitted")."""
+    for field in (forms.FileField(), forms.ImageField(), images.ImageUploadField()):
+        assert code not in field.error_messages
