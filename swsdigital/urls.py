@@ -14,7 +14,7 @@ from news.sitemaps import NewsSitemap
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.views import health, media_serve
 from swsdigital.pages.sitemaps import StaticPagesSitemap
-from swsdigital.pages.views import robots_txt
+from swsdigital.pages.views import favicon_ico, robots_txt
 
 # Staff log in through allauth (rate limits, verification, 2FA), then reach the admin; a logged-in
 # person without staff rights gets the 403 page instead of a redirect loop between admin and login.
@@ -46,6 +46,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("favicon.ico", favicon_ico, name="favicon"),
     path("healthz", health, name="health"),
     re_path(r"^media/(?P<path>.+)$", media_serve, name="media"),
 ]

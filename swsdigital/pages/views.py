@@ -1,8 +1,9 @@
 """Home page and legal pages: thin views over the selectors."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 
@@ -39,3 +40,11 @@ def robots_txt(request):
     lines = ["User-agent: *", *[f"Disallow: {path}" for path in _robots_disallowed()], ""]
     lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon_ico(request):
+    """Redirect /favicon.ico, which browsers and feed readers ask for on their own, to the static icon."""
+    # Not permanent: the target carries the file's hash (DEBUG off), which changes with the icon.
+    response = HttpResponseRedirect(static("img/favicon.ico"))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
