@@ -1,6 +1,7 @@
 """Reads of the event calendar for views and other apps."""
 
 import calendar
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,6 +12,7 @@ from .models import Event, Registration, Series, Topic
 
 _PUBLIC_STATUSES = [Event.Status.PUBLISHED, Event.Status.POSTPONED, Event.Status.CANCELLED]
 _tz = ZoneInfo("Europe/Berlin")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # the alphabet of secrets.token_urlsafe
 
 
 def _public_q(now: datetime) -> Q:
@@ -105,8 +107,8 @@ def event_places(*, event: Event) -> dict:
 
 def registration_get_by_token(*, token: str) -> Registration | None:
     """Return the registration of a personal link, or None for an unknown or tampered token."""
-    if not token or len(token) > 64:
-        return None
+    if not token or len(token) > 64 or not _TOKEN.fullmatch(token):
+        return None  # never ask the database about NUL or other characters no token has (PostgreSQL refuses NUL)
     return Registration.objects.select_related("event", "event__series").filter(token=token).first()
 
 

@@ -316,7 +316,8 @@ class Member(Organisation):
 
     @property
     def show_logo(self) -> bool:
-        return self.shows("logo") and bool(self.logo_thumbnail)
+        # The card shows the thumbnail, the member's page the logo: both must be there (issue 19).
+        return self.shows("logo") and bool(self.logo) and bool(self.logo_thumbnail)
 
     @property
     def show_description(self) -> bool:

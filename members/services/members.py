@@ -49,22 +49,35 @@ def member_profile_update(
         if key in data:
             setattr(member, key, data[key])
     member.full_clean()
+    if logo or remove_logo:
+        _logo_replace(member=member, logo=logo)
+    member.save()
+    if topics is not None:
+        member.topics.set(topics)
+    return member
+
+
+@transaction.atomic
+def member_logo_set(*, member: Member, logo: UploadedFile | None) -> Member:
+    """Replace the logo and its thumbnail with a re-encoded upload, or remove both (None)."""
+    _logo_replace(member=member, logo=logo)
+    member.save(update_fields=["logo", "logo_thumbnail", "updated_at"])
+    return member
+
+
+def _logo_replace(*, member: Member, logo: UploadedFile | None) -> None:
+    # Logo and thumbnail change together: the card shows one, the member's page the other.
     old_files = [f.name for f in (member.logo, member.logo_thumbnail) if f]
     if logo:
         full, thumbnail = image_process_upload(logo)
         member.logo.save(full.name, full, save=False)
         member.logo_thumbnail.save(thumbnail.name, thumbnail, save=False)
-    elif remove_logo:
+    else:
         member.logo = ""
         member.logo_thumbnail = ""
-    member.save()
-    if topics is not None:
-        member.topics.set(topics)
-    if logo or remove_logo:
-        storage = Member._meta.get_field("logo").storage
-        # Files of the application may still be shared; delete only once the transaction stands.
-        transaction.on_commit(lambda: [storage.delete(name) for name in old_files if _unused(name)])
-    return member
+    storage = Member._meta.get_field("logo").storage
+    # Files of the application may still be shared; delete only once the transaction stands.
+    transaction.on_commit(lambda: [storage.delete(name) for name in old_files if _unused(name)])
 
 
 def _unused(name: str) -> bool:

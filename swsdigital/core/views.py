@@ -14,9 +14,12 @@ INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 def media_serve(request, path: str):
     """Serve a file from MEDIA_ROOT; never as HTML or script."""
     root = Path(settings.MEDIA_ROOT).resolve()
-    target = (root / path).resolve()
-    if root not in target.parents or not target.is_file():
-        raise Http404
+    try:
+        target = (root / path).resolve()
+        if root not in target.parents or not target.is_file():
+            raise Http404
+    except (ValueError, OSError):  # NUL in the name, a name longer than the file system allows
+        raise Http404 from None
     content_type, _ = mimetypes.guess_type(target.name)
     inline = content_type in INLINE_TYPES
     if content_type == "application/pdf":

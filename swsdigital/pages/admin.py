@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from swsdigital.core.changelist import SafeChangeListMixin
+
 from . import services
 from .models import LegalPage, SiteProfile
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(admin.ModelAdmin):
+class SiteProfileAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "city", "email", "updated_at")
 
     def has_add_permission(self, request) -> bool:
@@ -16,5 +18,5 @@ class SiteProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(LegalPage)
-class LegalPageAdmin(admin.ModelAdmin):
+class LegalPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("kind", "title_de", "version", "updated_at")

@@ -1,16 +1,18 @@
 from django.contrib import admin
 
+from swsdigital.core.changelist import SafeChangeListMixin
+
 from .models import Consent, ConsentText
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("key", "version", "created_at")
     list_filter = ("key",)
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("email", "text", "source", "given_at", "confirmed_at", "withdrawn_at")
     list_filter = ("text__key", "source", "given_at")
     search_fields = ("email", "subject_ref")

@@ -152,3 +152,63 @@ def test_staff_add_a_member_by_hand_with_the_next_number(admin_client, make_appl
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Member.objects.get(slug="handarbeit-gmbh").number == 2
     assert admin_client.get("/admin/members/membershipapplication/add/").status_code == 403
+
+
+# --- Logo and thumbnail change together (issue 19) ---------------------------
+
+
+def _member_change_data(member, **extra) -> dict:
+    data = {
+        "name": member.name, "slug": member.slug, "street": member.street, "postcode": member.postcode,
+        "city": member.city, "region": member.region, "membership_type": member.membership_type_id,
+        "status": member.status, "joined_on": member.joined_on.isoformat(), "directory_listed": "on",
+        "directory_fields": '["logo"]', "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    return {**data, **extra}
+
+
+def test_clearing_the_logo_in_the_admin_clears_the_thumbnail(admin_client, client, make_member):
+    from members import services
+    from tests.members.conftest import logo_upload
+
+    member = services.member_profile_update(member=make_member(fields=("logo",)), data={}, logo=logo_upload())
+    assert member.logo and member.logo_thumbnail
+    response = admin_client.post(
+        f"/admin/members/member/{member.pk}/change/", _member_change_data(member, **{"logo-clear": "on"})
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    member.refresh_from_db()
+    assert not member.logo and not member.logo_thumbnail
+    assert client.get(member.get_absolute_url()).status_code == 200
+
+
+def test_a_logo_uploaded_in_the_admin_gets_its_own_thumbnail(admin_client, make_member):
+    from members import services
+    from tests.members.conftest import logo_upload
+
+    member = services.member_profile_update(member=make_member(fields=("logo",)), data={}, logo=logo_upload())
+    old_thumbnail = member.logo_thumbnail.name
+    response = admin_client.post(
+        f"/admin/members/member/{member.pk}/change/", _member_change_data(member, logo=logo_upload("neu.png"))
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    member.refresh_from_db()
+    assert member.logo.name.endswith(".jpg")  # re-encoded, as the member's own upload
+    assert member.logo_thumbnail and member.logo_thumbnail.name != old_thumbnail
+
+
+def test_a_fake_logo_in_the_admin_is_a_form_error(admin_client, make_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    member = make_member()
+    fake = SimpleUploadedFile("logo.png", b"<?php echo 1; ?>" * 10, content_type="image/png")
+    response = admin_client.post(f"/admin/members/member/{member.pk}/change/", _member_change_data(member, logo=fake))
+    assert response.status_code == 200 and "logo" in response.context["adminform"].form.errors
+
+
+def test_member_page_without_logo_but_with_a_kept_thumbnail(client, make_member):
+    """What staff clearing the logo in the admin left behind before the fix: the page must not fail."""
+    member = make_member(fields=("logo", "description"), logo="", logo_thumbnail="members/logos/thumbs/alt.jpg")
+    response = client.get(member.get_absolute_url())
+    assert response.status_code == 200
+    assert "member-logo" not in response.content.decode()
