@@ -3,6 +3,7 @@
 import csv
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,20 +13,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
+from swsdigital.core.staff import staff_action
+
 from . import selectors, services
 from .forms import ParticipantMessageForm
 from .models import Event, Registration, Series, Topic
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
@@ -78,7 +83,7 @@ def _participants_csv(event: Event) -> HttpResponse:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("title", "start", "series", "status", "format", "registered", "waiting", "capacity", "view_link")
     list_filter = ("status", "format", "series", "region", "topics", "members_only", "save_the_date")
     search_fields = ("title", "teaser", "venue_name")
@@ -88,6 +93,7 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [RegistrationInline]
     actions = ["duplicate", "export_participants"]
     readonly_fields = ("uid", "sequence", "participant_tools")
+    formfield_overrides = IMAGE_FORMFIELD_OVERRIDES  # the upload's own message, not Django's vague one
     fieldsets = (
         (None, {"fields": ("title", "slug", "series", "topics", "teaser", "description")}),
         (_("Date"), {"fields": ("start", "end", "all_day")}),
@@ -187,8 +193,8 @@ class EventAdmin(admin.ModelAdmin):
     def checkin_view(self, request, pk: int):
         """The door list: confirmed participants, searchable, checked in with one click."""
         event = get_object_or_404(Event, pk=pk)
-        if not self.has_change_permission(request, event):
-            return redirect("admin:index")
+        if not request.user.has_perm("events.change_registration"):
+            raise PermissionDenied
         if request.method == "POST":
             registration = get_object_or_404(event.registrations, pk=request.POST.get("registration"))
             try:
@@ -209,17 +215,21 @@ class EventAdmin(admin.ModelAdmin):
 
     def export_view(self, request, pk: int):
         event = get_object_or_404(Event, pk=pk)
-        if not self.has_view_permission(request, event):
-            return redirect("admin:index")
+        if not self.has_view_participants_permission(request):
+            raise PermissionDenied
         return _participants_csv(event)
 
-    @admin.action(description=_("Duplicate for the next session (a week later, as draft)"))
+    def has_view_participants_permission(self, request) -> bool:
+        # Participants are people: their names and addresses need the registrations' own permission.
+        return request.user.has_perm("events.view_registration")
+
+    @staff_action(description=_("Duplicate for the next session (a week later, as draft)"), permissions=["add"])
     def duplicate(self, request, queryset):
         for event in queryset:
             copy = services.event_duplicate(event=event)
             self.message_user(request, _("Created draft “%(title)s”.") % {"title": copy.slug}, messages.SUCCESS)
 
-    @admin.action(description=_("Export participants (CSV)"))
+    @staff_action(description=_("Export participants (CSV)"), permissions=["view_participants"])
     def export_participants(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Please choose exactly one event to export."), messages.WARNING)
@@ -228,7 +238,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "email", "event", "places", "status", "created_at", "checked_in_at")
     list_filter = ("status", ("checked_in_at", admin.EmptyFieldListFilter), "event__series")
     search_fields = ("name", "email", "organisation", "event__title")
@@ -237,13 +247,13 @@ class RegistrationAdmin(admin.ModelAdmin):
     readonly_fields = ("token", "created_at", "confirmed_at", "cancelled_at", "reminder_sent_at", "anonymised_at")
     actions = ["cancel", "check_in"]
 
-    @admin.action(description=_("Cancel (moves people up from the waiting list)"))
+    @staff_action(description=_("Cancel (moves people up from the waiting list)"), permissions=["change"])
     def cancel(self, request, queryset):
         for registration in queryset:
             services.registration_cancel(registration=registration)
         self.message_user(request, _("Registrations cancelled."), messages.SUCCESS)
 
-    @admin.action(description=_("Mark as attended"))
+    @staff_action(description=_("Mark as attended"), permissions=["change"])
     def check_in(self, request, queryset):
         done = 0
         for registration in queryset.filter(status=Registration.Status.CONFIRMED):

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
@@ -24,13 +23,14 @@ from django.views.decorators.http import require_GET
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.ratelimit import client_ip, rate_limit_request
+from swsdigital.core.staff import staff_can, staff_required
 
 from . import selectors, services
 from .forms import EventFilterForm, RegistrationForm
 from .ical import calendar_build, event_ics
 from .models import Event, Registration
 
-_SLUG = re.compile(r"[-\w]+")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _filters(request) -> tuple[EventFilterForm, dict]:
@@ -190,7 +190,7 @@ def _closed_message(state: str) -> str:
 @page_cached
 def event_detail(request, slug: str):
     """One event with its registration form."""
-    event = selectors.event_get(slug=slug, preview=request.user.is_staff)
+    event = selectors.event_get(slug=slug, preview=staff_can(request.user, "events.view_event"))
     if event is None:
         raise Http404(_("This event does not exist or is not published."))
     state = event.registration_state()
@@ -275,7 +275,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def event_ics_download(request, slug: str):
     """The .ics of one event."""
-    event = selectors.event_get(slug=slug, preview=request.user.is_staff)
+    event = selectors.event_get(slug=slug, preview=staff_can(request.user, "events.view_event"))
     if event is None:
         raise Http404(_("This event does not exist or is not published."))
     return _ics_response(event_ics(event), f"{event.slug}.ics")
@@ -341,7 +341,7 @@ def my_registrations(request):
     )
 
 
-@staff_member_required
+@staff_required("events.change_registration")
 def checkin(request, token: str):
     """Staff scan a participant's QR code and mark them as attended."""
     registration = selectors.registration_get_by_token(token=token)

@@ -1,3 +1,5 @@
+from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
+from allauth.account.models import EmailAddress
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +11,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
+from swsdigital.core.staff import staff_action
 from swsdigital.privacy.models import Consent
 
 from . import selectors, services
@@ -17,8 +22,20 @@ from .forms import DecisionForm
 from .models import Contact, Member, MembershipApplication, MembershipType, Topic, User
 
 
+class EmailAddressAdmin(SafeChangeListMixin, AllauthEmailAddressAdmin):
+    """allauth's list of addresses; verifying one by hand needs the change permission and is logged."""
+
+    @staff_action(description=_("Mark selected email addresses as verified"), permissions=["change"])
+    def make_verified(self, request, queryset):
+        return super().make_verified(request, queryset)
+
+
+admin.site.unregister(EmailAddress)
+admin.site.register(EmailAddress, EmailAddressAdmin)
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeChangeListMixin, BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_superuser", "is_active", "language")
@@ -36,7 +53,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(MembershipType)
-class MembershipTypeAdmin(admin.ModelAdmin):
+class MembershipTypeAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name_de", "category", "annual_fee", "is_active", "position")
     list_editable = ("annual_fee", "is_active", "position")
     list_filter = ("category", "is_active")
@@ -44,7 +61,7 @@ class MembershipTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name_de", "name_en", "slug")
     search_fields = ("name_de", "name_en")
     prepopulated_fields = {"slug": ("name_de",)}
@@ -82,7 +99,7 @@ def _decide(modeladmin, request, queryset, *, approve: bool) -> None:
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(admin.ModelAdmin):
+class MembershipApplicationAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "contact_name",
@@ -134,22 +151,22 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
             return "–"
         return format_html('<img src="{}" alt="" width="160">', obj.logo_thumbnail.url)
 
-    @admin.action(description=_("Approve selected applications"), permissions=["change"])
+    @staff_action(description=_("Approve selected applications"), permissions=["change"])
     def approve_selected(self, request, queryset):
         _decide(self, request, queryset, approve=True)
 
-    @admin.action(description=_("Reject selected applications"), permissions=["change"])
+    @staff_action(description=_("Reject selected applications"), permissions=["change"])
     def reject_selected(self, request, queryset):
         _decide(self, request, queryset, approve=False)
 
-    @admin.action(description=_("Export selected as CSV"))
+    @staff_action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         return applications_csv_response(queryset)
 
     def get_urls(self):
         return [
             path(
-                "<path:object_id>/decide/",
+                "<int:object_id>/decide/",  # ids are numbers: anything else never reaches the view (issue 19)
                 self.admin_site.admin_view(self.decide_view),
                 name="members_membershipapplication_decide",
             ),
@@ -199,7 +216,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "number", "name", "membership_type", "region", "status", "directory_listed", "joined_on",
         "resignation_effective_on",
@@ -210,23 +227,34 @@ class MemberAdmin(admin.ModelAdmin):
     )  # fmt: skip
     search_fields = ("name", "city", "contacts__email", "contacts__last_name", "=number")
     list_select_related = ("membership_type",)
-    readonly_fields = ("number", "created_at", "updated_at", "resignation_requested_at", "resignation_confirmed_at")
+    readonly_fields = (
+        "number", "logo_thumbnail", "created_at", "updated_at", "resignation_requested_at", "resignation_confirmed_at",
+    )  # fmt: skip
     filter_horizontal = ("topics",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ContactInline,)
     actions = ("export_csv", "confirm_resignation")
     change_list_template = "admin/members/member/change_list.html"
+    formfield_overrides = IMAGE_FORMFIELD_OVERRIDES  # the checks and messages of the member's own profile form
 
     def save_model(self, request, obj: Member, form, change: bool) -> None:
         if not obj.number:  # a member staff add by hand gets the next number like an admitted one
             obj.number = services.membership_number_next()
+        if "logo" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        # A new or cleared logo goes through the service, which re-encodes it and changes the thumbnail with
+        # it: a cleared logo with the thumbnail kept made the member's page fail (issue 19).
+        upload = form.cleaned_data["logo"] or None
+        obj.logo = form.initial.get("logo") or ""
         super().save_model(request, obj, form, change)
+        services.member_logo_set(member=obj, logo=upload)
 
-    @admin.action(description=_("Export selected as CSV"))
+    @staff_action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         return members_csv_response(queryset)
 
-    @admin.action(description=_("Confirm the requested resignation"), permissions=["change"])
+    @staff_action(description=_("Confirm the requested resignation"), permissions=["change"])
     def confirm_resignation(self, request, queryset):
         done = 0
         for member in queryset:

@@ -7,6 +7,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.staff import staff_action
+
 from . import services
 from .forms import NewsImageAdminForm
 from .models import NewsAttachment, NewsImage, NewsItem, PressContact, Topic
@@ -52,7 +55,7 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(admin.ModelAdmin):
+class NewsItemAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "visibility", "published_at", "dateline_place", "preview_link")
     list_filter = (PublicationStateFilter, "kind", "status", "topics", ("published_at", admin.DateFieldListFilter))
     search_fields = ("title", "lead", "body", "dateline_place")
@@ -117,7 +120,7 @@ class NewsItemAdmin(admin.ModelAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    @admin.action(description=_("Publish now"))
+    @staff_action(description=_("Publish now"), permissions=["change"])
     def publish_now(self, request, queryset):
         for item in queryset:
             services.news_item_publish(item=item, at=timezone.now() if item.published_at > timezone.now() else None)
@@ -126,7 +129,7 @@ class NewsItemAdmin(admin.ModelAdmin):
             request, ngettext("%d item published.", "%d items published.", count) % count, messages.SUCCESS
         )
 
-    @admin.action(description=_("Back to draft"))
+    @staff_action(description=_("Back to draft"), permissions=["change"])
     def unpublish(self, request, queryset):
         for item in queryset:
             services.news_item_unpublish(item=item)
@@ -137,13 +140,13 @@ class NewsItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name_de", "name_en", "slug")
     search_fields = ("name_de", "name_en")
     prepopulated_fields = {"slug": ("name_de",)}
 
 
 @admin.register(PressContact)
-class PressContactAdmin(admin.ModelAdmin):
+class PressContactAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "role", "email", "phone")
     search_fields = ("name", "role", "email")

@@ -1,11 +1,11 @@
 """Press room pages: list with filters and search, detail, staff preview."""
 
-from django.contrib.admin.views.decorators import staff_member_required
 from django.http import Http404
 from django.shortcuts import render
 
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
+from swsdigital.core.staff import staff_required
 
 from . import selectors
 from .forms import NewsFilterForm
@@ -32,7 +32,7 @@ def news_detail(request, slug: str):
     return render(request, "news/news_detail.html", {"item": item, "preview": False})
 
 
-@staff_member_required
+@staff_required("news.view_newsitem")
 def news_preview(request, pk: int):
     item = selectors.news_preview_get(pk=pk)
     if item is None:

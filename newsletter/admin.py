@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.staff import staff_action
+
 from . import services
 from .forms import CsvUploadForm
 from .models import Delivery, Mailing, MembershipOptin, Subscriber, Topic
@@ -21,14 +25,14 @@ DS = Delivery.Status
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name_de", "name_en", "slug", "position", "is_active")
     list_editable = ("position", "is_active")
     prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("email", "name", "language", "status", "source", "created_at", "confirmed_at")
     list_filter = ("status", "language", "topics", "source")
     search_fields = ("email", "name")
@@ -48,13 +52,13 @@ class SubscriberAdmin(admin.ModelAdmin):
         ]
         return extra + super().get_urls()
 
-    @admin.action(description=_("Export the selected subscribers as CSV"), permissions=["view"])
+    @staff_action(description=_("Export the selected subscribers as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(services.subscribers_export_csv(queryset=queryset), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="newsletter-{timezone.localdate()}.csv"'
         return response
 
-    @admin.action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
+    @staff_action(description=_("Unsubscribe the selected addresses"), permissions=["change"])
     def unsubscribe(self, request, queryset):
         for subscriber in queryset:
             services.subscriber_unsubscribe(subscriber=subscriber)
@@ -118,7 +122,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(MembershipOptin)
-class MembershipOptinAdmin(admin.ModelAdmin):
+class MembershipOptinAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("email", "outcome", "application_confirmed_at", "created_at")
     list_filter = ("outcome",)
     search_fields = ("email",)
@@ -131,7 +135,7 @@ class MembershipOptinAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mailing)
-class MailingAdmin(admin.ModelAdmin):
+class MailingAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("subject", "status", "scheduled_at", "progress", "started_at", "finished_at", "preview_link")
     list_filter = ("status", "members_only", "audience_language")
     search_fields = ("subject", "body")
@@ -155,6 +159,9 @@ class MailingAdmin(admin.ModelAdmin):
                 n_failed=Count("deliveries", filter=Q(deliveries__status=DS.FAILED)),
             )
         )
+
+    def has_send_mailing_permission(self, request) -> bool:
+        return request.user.has_perm("newsletter.send_mailing")
 
     def has_change_permission(self, request, obj=None) -> bool:
         # Content is frozen once sending started; the actions still pause, resume or cancel.
@@ -190,6 +197,8 @@ class MailingAdmin(admin.ModelAdmin):
 
     def preview_view(self, request, pk: int):
         mailing = get_object_or_404(Mailing, pk=pk)
+        if not self.has_view_permission(request, mailing):
+            raise PermissionDenied
         language = "en" if request.GET.get("lang") == "en" else "de"
         _subject, _text, html = mailing_render(mailing, language, unsubscribe_url="#", preferences_url="#")
         return HttpResponse(html)
@@ -197,21 +206,21 @@ class MailingAdmin(admin.ModelAdmin):
     def _done(self, request, count: int, text: str):
         self.message_user(request, text % {"count": count}, messages.SUCCESS if count else messages.WARNING)
 
-    @admin.action(description=_("Send now"), permissions=["view"])
+    @staff_action(description=_("Send now"), permissions=["send_mailing"])
     def send_now(self, request, queryset):
         count = 0
         for mailing in queryset:
             count += services.mailing_send(mailing=mailing).status == Mailing.Status.SENDING
         self._done(request, count, _("%(count)d mailing(s) are being sent."))
 
-    @admin.action(description=_("Schedule for the time in “send at”"), permissions=["view"])
+    @staff_action(description=_("Schedule for the time in “send at”"), permissions=["send_mailing"])
     def schedule(self, request, queryset):
         count = 0
         for mailing in queryset.filter(scheduled_at__isnull=False):
             count += services.mailing_schedule(mailing=mailing, when=mailing.scheduled_at).status == "scheduled"
         self._done(request, count, _("%(count)d mailing(s) scheduled."))
 
-    @admin.action(description=_("Send a test to my address"), permissions=["view"])
+    @staff_action(description=_("Send a test to my address"), permissions=["change"])
     def send_test(self, request, queryset):
         to = request.user.email or settings.STAFF_NOTIFICATION_EMAIL
         for mailing in queryset:
@@ -219,17 +228,17 @@ class MailingAdmin(admin.ModelAdmin):
                 services.mailing_test_send(mailing=mailing, to=to, language=language)
         self.message_user(request, _("Test sent to %(to)s (German and English).") % {"to": to}, messages.SUCCESS)
 
-    @admin.action(description=_("Pause sending"), permissions=["view"])
+    @staff_action(description=_("Pause sending"), permissions=["send_mailing"])
     def pause(self, request, queryset):
         count = sum(services.mailing_pause(mailing=m) for m in queryset)
         self._done(request, count, _("%(count)d mailing(s) paused."))
 
-    @admin.action(description=_("Resume sending"), permissions=["view"])
+    @staff_action(description=_("Resume sending"), permissions=["send_mailing"])
     def resume(self, request, queryset):
         count = sum(services.mailing_resume(mailing=m) for m in queryset)
         self._done(request, count, _("%(count)d mailing(s) resumed."))
 
-    @admin.action(description=_("Cancel sending"), permissions=["view"])
+    @staff_action(description=_("Cancel sending"), permissions=["send_mailing"])
     def cancel(self, request, queryset):
         count = sum(services.mailing_cancel(mailing=m) for m in queryset)
         self._done(request, count, _("%(count)d mailing(s) cancelled."))

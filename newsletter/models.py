@@ -117,6 +117,7 @@ class Mailing(models.Model):
         verbose_name = _("mailing")
         verbose_name_plural = _("mailings")
         ordering = ["-created_at", "-id"]
+        permissions = [("send_mailing", _("Can send, schedule, pause, resume and cancel mailings"))]
 
     def __str__(self) -> str:
         return self.subject

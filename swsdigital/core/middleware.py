@@ -1,4 +1,4 @@
-"""Middleware: friendly 429 pages, absolute session lifetime, CSP on Django 5.2."""
+"""Middleware: friendly 429 pages, session lifetimes (shorter for staff), staff second factor, CSP on 5.2."""
 
 import time
 
@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .ratelimit import RateLimited
+from .staff import has_second_factor
 
 
 class RateLimitMiddleware:
@@ -26,7 +27,11 @@ class RateLimitMiddleware:
 
 
 class SessionAbsoluteTimeoutMiddleware:
-    """End a logged-in session SESSION_ABSOLUTE_SECONDS after it began, however active it is."""
+    """End a logged-in session SESSION_ABSOLUTE_SECONDS after it began, however active it is.
+
+    Staff sessions open the admin's personal and bank data: they end sooner, after
+    STAFF_SESSION_IDLE_SECONDS without a request and STAFF_SESSION_ABSOLUTE_SECONDS after the login.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,8 +39,20 @@ class SessionAbsoluteTimeoutMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            started = request.session.setdefault("_auth_started", int(time.time()))
-            if time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
+            now = int(time.time())
+            session = request.session
+            started = session.setdefault("_auth_started", now)
+            if user.is_staff:
+                idle = settings.STAFF_SESSION_IDLE_SECONDS
+                last_seen = session.get("_last_seen", now)
+                expired = now - started > settings.STAFF_SESSION_ABSOLUTE_SECONDS or now - last_seen > idle
+                if not expired:
+                    session["_last_seen"] = now
+                    if session.get_expiry_age() != idle:
+                        session.set_expiry(idle)  # the cookie and the stored session end with the idle time
+            else:
+                expired = now - started > settings.SESSION_ABSOLUTE_SECONDS
+            if expired:
                 from django.contrib.auth import logout
 
                 logout(request)
@@ -56,21 +73,21 @@ class StaticCSPMiddleware:
 
 
 class StaffSecondFactorMiddleware:
-    """Staff reach the admin only with a second factor (TOTP) set up in their account."""
+    """Staff reach the admin only with a second factor (TOTP) set up in their account.
+
+    Staff-only pages outside /admin/ check the same through swsdigital.core.staff.staff_required.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.ADMIN_REQUIRE_MFA and request.path_info.startswith("/admin/"):
+        if request.path_info.startswith("/admin/"):
             user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and user.is_staff:
-                from allauth.mfa.utils import is_mfa_enabled
-
-                if not is_mfa_enabled(user):
-                    messages.warning(
-                        request,
-                        _("Please set up two-factor authentication before you open the administration."),
-                    )
-                    return redirect("mfa_activate_totp")
+            if user is not None and user.is_authenticated and user.is_staff and not has_second_factor(user):
+                messages.warning(
+                    request,
+                    _("Please set up two-factor authentication before you open the administration."),
+                )
+                return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -6,6 +6,10 @@ import time
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from .clientip import client_ip
+
+__all__ = ["RateLimited", "client_ip", "rate_limit_hit", "rate_limit_request"]
+
 
 class RateLimited(Exception):
     """Raised when a client exceeded a limit; RateLimitMiddleware answers 429."""
@@ -13,11 +17,6 @@ class RateLimited(Exception):
     def __init__(self, retry_after: int = 60):
         super().__init__(retry_after)
         self.retry_after = retry_after
-
-
-def client_ip(request: HttpRequest) -> str:
-    """Return the client's address (the proxy in front of gunicorn sets REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def rate_limit_hit(*, scope: str, key: str, limit: int, period: int) -> None:

@@ -4,12 +4,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.staff import staff_action
+
 from . import services
 from .models import OutboxEmail
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("created_at", "to", "subject", "status", "attempts", "sent_at")
     list_filter = ("status", "template", "language", "created_at")
     search_fields = ("to", "subject", "message_id")
@@ -28,7 +31,10 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description=_("Send the selected emails again"), permissions=["view"])
+    def has_resend_permission(self, request) -> bool:
+        return request.user.has_perm("mail.resend_outboxemail")
+
+    @staff_action(description=_("Send the selected emails again"), permissions=["resend"])
     def resend(self, request, queryset):
         for email in queryset:
             services.email_resend(email=email)

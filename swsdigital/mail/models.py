@@ -37,6 +37,7 @@ class OutboxEmail(models.Model):
         verbose_name = _("email")
         verbose_name_plural = _("email log")
         ordering = ["-created_at", "-id"]
+        permissions = [("resend_outboxemail", _("Can send emails again"))]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_status_next_idx")]
 
     def __str__(self) -> str:
