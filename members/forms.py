@@ -6,6 +6,7 @@ from allauth.account import forms as allauth_forms
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -378,6 +379,17 @@ class ProtectedLoginForm(HoneypotTimingMixin, allauth_forms.LoginForm):
 
 class ProtectedSignupForm(HoneypotTimingMixin, allauth_forms.SignupForm):
     """allauth's signup form with a honeypot and the minimum fill time."""
+
+    def try_save(self, request):
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            # The same address signed up in a simultaneous request (a double click): that one created the
+            # account and sends the mail; this one gets the same "check your mailbox" page.
+            from allauth.account.adapter import get_adapter
+
+            return None, get_adapter().respond_email_verification_sent(request, None)
 
 
 class ProtectedResetPasswordForm(HoneypotTimingMixin, allauth_forms.ResetPasswordForm):

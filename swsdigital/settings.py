@@ -5,6 +5,7 @@ under ``var/``). With ``DEBUG=false`` the portal refuses to start without a real
 ``SECRET_KEY`` and ``ALLOWED_HOSTS``. Every variable is documented in README.md.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -67,6 +68,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # NUL in the address: the portal's 400 page, in the page's language, before any view (issue 19).
+    "swsdigital.core.nulguard.NulGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -102,9 +105,23 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a worker process in the integration tests sees it.
+    # SQLite for concurrent web use (the embedded default, `make run`, and every test on SQLite):
+    # - every request runs in a transaction (ATOMIC_REQUESTS) that reads first and writes later; two such
+    #   deferred transactions cannot both upgrade to the write lock, so SQLite refuses one at once with
+    #   "database is locked", busy timeout or not. IMMEDIATE takes the write lock at BEGIN: writers queue
+    #   (up to `timeout` seconds) instead of failing, and because they are serialised, the capacity and
+    #   number checks that use select_for_update() on PostgreSQL (a no-op here) hold on SQLite too;
+    # - write-ahead logging lets readers outside a transaction go on while one writes; synchronous=NORMAL
+    #   is safe with WAL (a power cut may lose the last commits, never corrupt the file) and much faster.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+    # A file, not memory, so that a worker process in the integration tests sees it; the same options apply.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 if env.str("TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
@@ -278,6 +295,16 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The visitor's address (rate limits, consent records) is read from X-Forwarded-For only through these
+# proxies: either how many hops of our own stand in front of gunicorn (1 for one TLS proxy), or their
+# networks (e.g. 172.16.0.0/12). Neither set: REMOTE_ADDR, and X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+TRUSTED_PROXY_NETWORKS = env.list("TRUSTED_PROXY_NETWORKS", default=[])
+for _net in TRUSTED_PROXY_NETWORKS:
+    try:
+        ipaddress.ip_network(_net.strip(), strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"TRUSTED_PROXY_NETWORKS: {exc}") from exc
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
@@ -287,6 +314,9 @@ X_FRAME_OPTIONS = "DENY"
 # Idle timeout: a session lives SESSION_COOKIE_AGE after the last request; absolute: at most this long.
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=30 * 24 * 3600)
+# Staff sessions reach personal and bank data: two hours idle, a working day at most.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=2 * 3600)
+STAFF_SESSION_ABSOLUTE_SECONDS = env.int("STAFF_SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "swsdigital.core.middleware.SessionAbsoluteTimeoutMiddleware",

@@ -8,10 +8,12 @@ Markers skip with a reason when their server or browser is absent:
 from __future__ import annotations
 
 import importlib.util
+import logging
 import shutil
 import socket
 import tempfile
 import time
+import traceback
 import uuid
 from pathlib import Path
 from urllib.parse import urlparse
@@ -21,7 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-from tests.harness import CeleryWorker, SmtpSink, database_url
+from tests.harness import LOCKED, CeleryWorker, SmtpSink, database_url
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -144,6 +146,35 @@ def admin_user(db, django_user_model):
     return user
 
 
+@pytest.fixture
+def staff_login(db, django_user_model):
+    """Return a factory of logged-in staff clients holding just the given permissions ("app.codename")."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Permission
+    from django.test import Client
+
+    counter = iter(range(1, 1000))
+
+    def login(*perms: str, second_factor: bool = True, superuser: bool = False) -> Client:
+        email = f"staff{next(counter)}@example.org"
+        if superuser:
+            user = django_user_model.objects.create_superuser(email=email, password="x" * 12)
+        else:
+            user = django_user_model.objects.create_user(email=email, password="x" * 12, is_staff=True)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        if second_factor:
+            give_second_factor(user)
+        client = Client()
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return login
+
+
 def protected(data: dict) -> dict:
     """Add the honeypot and a form-start token old enough to pass the minimum fill time."""
     started = signing.dumps(time.time() - 60, salt="swsdigital.core.forms.started")
@@ -221,7 +252,43 @@ def _worker_process(django_db_setup, django_db_blocker, smtp_server, celery_queu
 
 @pytest.fixture
 def celery_worker(_worker_process, transactional_db, smtp_sink):
-    """A running Celery worker process on the test database; restarted if a test killed it."""
+    """A running Celery worker process on the test database; restarted if a test killed it.
+
+    The test fails if the worker logged "database is locked" meanwhile (SQLite must queue writers, not refuse).
+    """
     if _worker_process.proc.poll() is not None:
         _worker_process.start()
-    return _worker_process
+    offset = _worker_process.log_path.stat().st_size
+    yield _worker_process
+    with _worker_process.log_path.open("rb") as log:
+        log.seek(offset)
+        text = log.read().decode(errors="replace")
+    if LOCKED in text:
+        pytest.fail(f"The Celery worker logged {LOCKED!r}:\n{text[text.index(LOCKED) - 1500 :][:3000]}")
+
+
+class _LockedDatabaseLog(logging.Handler):
+    """Remember every log record (with its traceback) that reports a locked SQLite database."""
+
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()
+        if record.exc_info:
+            text += "".join(traceback.format_exception(*record.exc_info))
+        if LOCKED in text:
+            self.seen.append(text[-3000:])
+
+
+@pytest.fixture(autouse=True)
+def _no_locked_database():
+    """Fail any test during which "database is locked" was logged (a 500 of the live server included)."""
+    handler = _LockedDatabaseLog()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield
+    root.removeHandler(handler)
+    if handler.seen:
+        pytest.fail(f"{LOCKED!r} was logged {len(handler.seen)} time(s):\n{handler.seen[0]}")

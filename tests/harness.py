@@ -7,6 +7,7 @@ import contextlib
 import email
 import email.policy
 import os
+import re
 import shutil
 import signal
 import socket
@@ -252,3 +253,79 @@ class TcpGate:
     def open(self) -> None:
         if self._listener is None:
             self.start()
+
+
+LOCKED = "database is locked"
+
+
+class Visitor:
+    """A browser-like HTTP client with its own cookies, for many simultaneous visitors of a live server."""
+
+    _hidden = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+
+    def __init__(self, base_url: str):
+        import http.cookiejar
+        import urllib.request
+
+        self.base_url = base_url.rstrip("/")
+        self.jar = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, str, dict]:
+        """GET (or POST ``data``) a path; return the status, the body and the headers."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body)  # noqa: S310 - http:// of the live server
+        if body is not None:
+            request.add_header("Referer", self.base_url + path)  # as a browser sends it (CSRF over HTTPS)
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read().decode(errors="replace"), dict(response.headers)
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode(errors="replace"), dict(exc.headers)
+
+    def form(self, path: str) -> dict:
+        """Load a page like a person and return its hidden fields (CSRF token, form start, submission token)."""
+        import html
+
+        status, page, _headers = self.request(path)
+        assert status == 200, f"GET {path}: {status}"
+        fields = {}
+        for tag in self._hidden.findall(page):
+            name = re.search(r'name="([^"]+)"', tag)
+            value = re.search(r'value="([^"]*)"', tag)
+            if name:
+                fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
+        return fields
+
+
+def simultaneously(actions: list, *, timeout: float = 120.0) -> list:
+    """Run the callables in threads released at the same moment; return their results (or exceptions)."""
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+
+    def run(i: int, action) -> None:
+        try:
+            barrier.wait(timeout=timeout)
+            results[i] = action()
+        except BaseException as exc:  # reported to the caller, which asserts there is none
+            results[i] = exc
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=timeout)
+    return results

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -184,15 +185,26 @@ def membership_application_confirm(*, token: str, ip: str | None = None) -> Memb
     return application
 
 
+# A new link is mailed at most once in this many seconds per application (a double click asks twice).
+LINK_RESEND_REPEAT_SECONDS = 10
+
+
+@transaction.atomic
 def membership_application_link_resend(*, email: str) -> None:
     """Mail a fresh confirmation link for the newest unconfirmed application of an address (silently)."""
     application = (
-        MembershipApplication.objects.filter(email__iexact=email.strip(), status=Status.UNCONFIRMED, known=Known.NO)
+        MembershipApplication.objects.select_for_update()
+        .filter(email__iexact=email.strip(), status=Status.UNCONFIRMED, known=Known.NO)
         .order_by("-created_at")
         .first()
     )
-    if application is not None:
-        _send_confirmation(application)
+    if application is None:
+        return
+    # cache.add is atomic on Redis; on the file cache, the row lock (PostgreSQL) or the write lock (SQLite)
+    # held since the start of this transaction makes the second request wait and then find the key.
+    if not cache.add(f"members:link-resend:{application.pk}", 1, timeout=LINK_RESEND_REPEAT_SECONDS):
+        return
+    _send_confirmation(application)
 
 
 def membership_number_next() -> int:

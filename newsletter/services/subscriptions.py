@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -98,8 +98,14 @@ def subscriber_subscribe(
     subscriber.language = language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
     subscriber.status = Subscriber.Status.PENDING
     subscriber.source = source[:100]
-    subscriber.full_clean(exclude=["consent"])
-    subscriber.save()
+    subscriber.full_clean(exclude=["consent"], validate_unique=False)  # the unique index decides, below
+    try:
+        with transaction.atomic():
+            subscriber.save()
+    except IntegrityError:
+        # A simultaneous request for the same address (a double click) created it a moment ago and sends
+        # the confirmation; this one answers the same without a second mail.
+        return Subscriber.objects.select_for_update().get(email=email)
     subscriber.topics.set(topics)
     subscriber.consent = consent_record(
         key=CONSENT_KEY, email=email, source=source, ip=ip, subject_ref=_subject_ref(subscriber)

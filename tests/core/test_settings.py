@@ -138,3 +138,18 @@ def test_readme_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", readme))
     assert {"DATABASE_URL", "SECRET_KEY", "NEWSLETTER_RATE_PER_MINUTE"} <= read  # the pattern finds them
     assert read - documented == set()
+
+
+@pytest.mark.django_db
+def test_sqlite_is_configured_for_concurrent_writers():
+    """Issue 12: WAL, synchronous=NORMAL, a busy timeout and IMMEDIATE transactions, on the test database too."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite settings; this run uses PostgreSQL")
+    assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert connection.settings_dict["OPTIONS"]["timeout"] >= 5
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000

@@ -1,4 +1,4 @@
-"""Membership numbers stay unique and gap-free when staff approve at the same time (PostgreSQL)."""
+"""Membership numbers stay unique and gap-free when staff approve at the same time (PostgreSQL and SQLite)."""
 
 import threading
 
@@ -7,8 +7,6 @@ from django.db import connection
 
 from members import services
 from members.models import Member, MembershipApplication, MembershipNumberCounter
-
-pytestmark = pytest.mark.postgres
 
 
 @pytest.mark.django_db(transaction=True)
