@@ -1,7 +1,5 @@
 """Staff tools: events with registrations inline, counts, duplicate, CSV export, messages, check-in."""
 
-import csv
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.csvexport import csv_response
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action
 
@@ -49,25 +48,19 @@ class RegistrationInline(admin.TabularInline):
 
 
 def _participants_csv(event: Event) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{event.slug}-participants.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
-    writer = csv.writer(response, delimiter=";")
     questions = event.question_list
-    writer.writerow(
+    header = [
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Places"),
+        _("Status"),
+        _("Registered"),
+        _("Checked in"),
+        *questions,
+    ]
+    rows = (
         [
-            _("Name"),
-            _("Email"),
-            _("Organisation"),
-            _("Places"),
-            _("Status"),
-            _("Registered"),
-            _("Checked in"),
-            *questions,
-        ]
-    )
-    for r in selectors.registrations_for_export(event=event):
-        row = [
             r.name,
             r.email,
             r.organisation,
@@ -77,9 +70,9 @@ def _participants_csv(event: Event) -> HttpResponse:
             timezone.localtime(r.checked_in_at).strftime("%Y-%m-%d %H:%M") if r.checked_in_at else "",
             *[r.answers.get(q, "") for q in questions],
         ]
-        # Cells starting with = + - @ would run as formulas in spreadsheets.
-        writer.writerow([f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in row])
-    return response
+        for r in selectors.registrations_for_export(event=event)
+    )
+    return csv_response(f"{event.slug}-participants.csv", header, rows)
 
 
 @admin.register(Event)

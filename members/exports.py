@@ -1,23 +1,9 @@
 """CSV exports for staff: UTF-8 with BOM and semicolons, so Excel opens them as they are."""
 
-import csv
-
 from django.http import HttpResponse
 from django.utils import timezone
 
-_BOM = "\ufeff"
-
-
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write(_BOM)
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        # A leading = + - @ would make Excel run a formula: quote it away.
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in row])
-    return response
+from swsdigital.core.csvexport import csv_response as _csv_response
 
 
 def members_csv_response(queryset) -> HttpResponse:

@@ -327,6 +327,13 @@ MIDDLEWARE.insert(
     "swsdigital.core.pagecache.PageCacheMiddleware",
 )
 
+# Browser features the portal never uses stay off for every page and anything it might embed.
+PERMISSIONS_POLICY = {feature: [] for feature in ("camera", "microphone", "geolocation", "payment", "usb")}
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "swsdigital.core.middleware.PermissionsPolicyMiddleware",
+)
+
 # Content Security Policy: no inline script or style anywhere; scripts that must be inline carry a nonce.
 CSP_POLICY = {
     "default-src": ["'self'"],

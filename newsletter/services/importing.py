@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from swsdigital.core.csvexport import csv_text
 from swsdigital.privacy.services import consent_record
 
 from ..models import Subscriber, Topic
@@ -114,23 +115,21 @@ def subscribers_import_csv(*, data: bytes, source: str) -> ImportReport:
 def subscribers_export_csv(*, queryset=None) -> str:
     """Return the list (or a selection) as CSV text."""
     queryset = (queryset if queryset is not None else Subscriber.objects.all()).prefetch_related("topics")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_FIELDS)
-    for s in queryset.order_by("email"):
-        writer.writerow(
-            [
-                s.email,
-                s.name,
-                s.language,
-                "|".join(t.slug for t in s.topics.all()),
-                s.status,
-                s.source,
-                s.created_at.isoformat() if s.created_at else "",
-                s.confirmed_at.isoformat() if s.confirmed_at else "",
-            ]
-        )
-    return out.getvalue()
+    rows = (
+        [
+            s.email,
+            s.name,
+            s.language,
+            "|".join(t.slug for t in s.topics.all()),
+            s.status,
+            s.source,
+            s.created_at.isoformat() if s.created_at else "",
+            s.confirmed_at.isoformat() if s.confirmed_at else "",
+        ]
+        for s in queryset.order_by("email")
+    )
+    # Names come from the public sign-up form: a planted =HYPERLINK(…) must stay text.
+    return csv_text(EXPORT_FIELDS, rows, delimiter=",")
 
 
 def bounces_import_csv(*, data: bytes) -> int:

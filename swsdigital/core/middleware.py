@@ -59,6 +59,21 @@ class SessionAbsoluteTimeoutMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """Switch off the browser features the portal never uses, for every page (settings.PERMISSIONS_POLICY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(allow)})" for feature, allow in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
+        return response
+
+
 class StaticCSPMiddleware:
     """Send settings.CSP_POLICY where Django has no built-in CSP (5.2)."""
 

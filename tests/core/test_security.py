@@ -21,6 +21,15 @@ def test_security_headers_and_csp_without_unsafe_inline(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "form-action 'self'" in csp
+
+
+def test_permissions_policy_switches_off_unused_browser_features(client, db):
+    """Issue 13.9: camera, microphone, geolocation and payment off on every response, errors included."""
+    for response in (client.get("/"), client.get("/gibt-es-nicht/"), client.get("/en/")):
+        policy = response["Permissions-Policy"]
+        for feature in ("camera", "microphone", "geolocation", "payment"):
+            assert f"{feature}=()" in policy
 
 
 def test_no_inline_script_or_style_in_the_layout(client, db):
@@ -49,13 +58,27 @@ def test_protected_form_rejects_the_honeypot():
 
 def test_protected_form_rejects_too_fast_and_keeps_the_entries(settings):
     settings.FORM_MIN_FILL_SECONDS = 5
-    form = ContactForm(data={"name": "Anna", "homepage": "", "form_started": _started(1)})
+    form = ContactForm(data={"name": "Anna", "homepage": "", "form_started": _started(0.1)})
     assert not form.is_valid()
     assert form.has_error("__all__", code="too_fast")
     assert form["name"].value() == "Anna"  # nothing the person typed is lost
     # The re-rendered form carries a fresh token, so the next try goes through.
     retry = ContactForm(data={"name": "Anna", "homepage": "", "form_started": form.data["form_started"]})
     assert retry.is_valid(), retry.errors
+
+
+def test_protected_form_asks_half_a_second_per_field_to_fill_up_to_the_setting(settings):
+    settings.FORM_MIN_FILL_SECONDS = 5
+    assert ContactForm(data={"name": "Anna", "homepage": "", "form_started": _started(0.7)}).is_valid()
+
+    class LongForm(HoneypotTimingMixin, forms.Form):
+        a, b, c, d, e, f = (forms.CharField() for _ in range(6))
+        optional = forms.CharField(required=False)
+        preset = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")])  # a list starts with its first entry chosen
+
+    assert LongForm()._min_fill_seconds() == 3.0
+    settings.FORM_MIN_FILL_SECONDS = 2
+    assert LongForm()._min_fill_seconds() == 2
 
 
 @pytest.mark.parametrize("token", ["", "garbage", signing.dumps("x", salt="other")])
