@@ -20,6 +20,7 @@ from . import selectors, services
 from .exports import applications_csv_response, members_csv_response
 from .forms import DecisionForm
 from .models import Contact, Member, MembershipApplication, MembershipType, Topic, User
+from .validators import iban_mask
 
 
 class EmailAddressAdmin(SafeChangeListMixin, AllauthEmailAddressAdmin):
@@ -98,8 +99,35 @@ def _decide(modeladmin, request, queryset, *, approve: bool) -> None:
         )
 
 
+BANK_FIELDS = ("sepa_account_holder", "sepa_iban", "sepa_bic")
+
+
+class BankDataMixin:
+    """Bank details only for those with the treasurer's permission: everyone else sees the IBAN masked
+    (``DE89 •••• •••• •••• •••• 00``) in the change view, and never in lists, search or exports."""
+
+    def has_bank_data_permission(self, request) -> bool:
+        return request.user.has_perm("members.view_bank_data")
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "iban_masked"]
+        if self.has_bank_data_permission(request):
+            return fields
+        at = fields.index("sepa_iban") if "sepa_iban" in fields else len(fields)
+        fields.insert(at, "iban_masked")
+        return [f for f in fields if f not in BANK_FIELDS]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly if self.has_bank_data_permission(request) else [*readonly, "iban_masked"]
+
+    @admin.display(description=_("IBAN"))
+    def iban_masked(self, obj) -> str:
+        return iban_mask(obj.sepa_iban) if obj is not None and obj.sepa_iban else "–"
+
+
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class MembershipApplicationAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "contact_name",
@@ -216,7 +244,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class MemberAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "number", "name", "membership_type", "region", "status", "directory_listed", "joined_on",
         "resignation_effective_on",
@@ -252,7 +280,7 @@ class MemberAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     @staff_action(description=_("Export selected as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
-        return members_csv_response(queryset)
+        return members_csv_response(queryset, bank_data=self.has_bank_data_permission(request))
 
     @staff_action(description=_("Confirm the requested resignation"), permissions=["change"])
     def confirm_resignation(self, request, queryset):

@@ -5,9 +5,11 @@ from django.utils import timezone
 
 from swsdigital.core.csvexport import csv_response as _csv_response
 
+from .validators import iban_mask
 
-def members_csv_response(queryset) -> HttpResponse:
-    """Return the members of ``queryset`` as a CSV download."""
+
+def members_csv_response(queryset, *, bank_data: bool = False) -> HttpResponse:
+    """Return the members of ``queryset`` as a CSV download; the IBAN masked unless ``bank_data``."""
     header = [
         "Mitgliedsnummer", "Name", "Rechtsform", "Mitgliedsart", "Jahresbeitrag", "Region", "Straße", "PLZ", "Ort",
         "Website", "Status", "Mitglied seit", "Austritt zum", "Hauptkontakt", "E-Mail", "Telefon", "Mandatsreferenz",
@@ -23,7 +25,8 @@ def members_csv_response(queryset) -> HttpResponse:
                 m.get_region_display(), m.street, m.postcode, m.city, m.website, m.get_status_display(),
                 m.joined_on.isoformat(), m.resignation_effective_on.isoformat() if m.resignation_effective_on else "",
                 main.name if main else "", main.email if main else "", main.phone if main else "",
-                m.sepa_mandate_reference, m.sepa_iban, "ja" if m.directory_listed else "nein",
+                m.sepa_mandate_reference, m.sepa_iban if bank_data else iban_mask(m.sepa_iban),
+                "ja" if m.directory_listed else "nein",
             ]  # fmt: skip
 
     return _csv_response(f"mitglieder-{timezone.localdate().isoformat()}.csv", header, rows())

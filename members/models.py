@@ -300,6 +300,7 @@ class Member(Organisation):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["name"]
+        permissions = [("view_bank_data", _("Can see and change bank details (IBAN, account holder, BIC)"))]
         indexes = [models.Index(fields=["directory_listed", "status", "name"])]
 
     def __str__(self) -> str:

@@ -24,6 +24,18 @@ def iban_normalise(value: str) -> str:
     return re.sub(r"\s+", "", value or "").upper()
 
 
+def iban_mask(value: str) -> str:
+    """Return the IBAN as staff without bank rights see it: country, check digits and the last two only."""
+    iban = iban_normalise(value)
+    if not iban:
+        return ""
+    if len(iban) < 8:
+        return "•" * len(iban)
+    middle = len(iban) - 6
+    groups = ["••••"] * (middle // 4) + (["•" * (middle % 4)] if middle % 4 else [])
+    return " ".join([iban[:4], *groups, iban[-2:]])
+
+
 def iban_validate(value: str) -> None:
     """Raise unless ``value`` is an IBAN with a correct length and mod-97 checksum."""
     iban = iban_normalise(value)

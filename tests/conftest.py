@@ -155,13 +155,21 @@ def staff_login(db, django_user_model):
 
     counter = iter(range(1, 1000))
 
-    def login(*perms: str, second_factor: bool = True, superuser: bool = False) -> Client:
+    def login(*perms: str, roles: tuple[str, ...] = (), second_factor: bool = True, superuser: bool = False) -> Client:
         email = f"staff{next(counter)}@example.org"
         if superuser:
             user = django_user_model.objects.create_superuser(email=email, password="x" * 12)
         else:
             user = django_user_model.objects.create_user(email=email, password="x" * 12, is_staff=True)
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if roles:
+            from django.contrib.auth.models import Group
+
+            from swsdigital.core.roles import roles_sync
+
+            roles_sync()  # normally done by migrate; a transactional test's flush may have removed the groups
+            user.groups.set(Group.objects.filter(name__in=roles))
+            assert user.groups.count() == len(roles), roles
         for perm in perms:
             app_label, codename = perm.split(".")
             user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

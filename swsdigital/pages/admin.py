@@ -11,7 +11,8 @@ class SiteProfileAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "city", "email", "updated_at")
 
     def has_add_permission(self, request) -> bool:
-        return not SiteProfile.objects.exists()
+        # One profile only; and, like every add, only with the permission (this check once skipped it).
+        return super().has_add_permission(request) and not SiteProfile.objects.exists()
 
     def save_model(self, request, obj, form, change):
         services.site_profile_save(profile=obj)

@@ -78,6 +78,6 @@ def test_participant_and_member_exports_neutralise_and_keep_empty_cells(admin_cl
     registration_create(event=event, name="-2+3", email="p@example.org", organisation="")
     response = admin_client.get(f"/admin/events/event/{event.pk}/export/")
     text = response.content.decode("utf-8-sig")
-    [header, row] = list(csv.reader(io.StringIO(text), delimiter=";"))
+    [_header, row] = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert row[0] == "'-2+3"
     assert row[2] == ""  # an empty organisation stays empty
