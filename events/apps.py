@@ -8,8 +8,13 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from swsdigital.core.pagecache import page_cache_boundary, page_cache_watch
+        from swsdigital.privacy.registry import not_personal, register
 
         from . import selectors
+        from .privacy import EventsProvider
+
+        register(EventsProvider())
+        not_personal({"events.Series": "a series' title", "events.Topic": "a topic's name"})
 
         page_cache_watch(*self.get_models())
         page_cache_boundary(selectors.events_next_change)

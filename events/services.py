@@ -353,10 +353,35 @@ def registration_reminders_send(*, now=None) -> int:
     return sent
 
 
+# What anonymising a registration removes; status, places, times and the check-in stay for the counts.
+_ANONYMOUS = {"name": "", "email": "", "organisation": "", "answers": {}, "user": None}
+
+
 def registrations_anonymise(*, now=None) -> int:
     """Erase participants' personal data a configured number of days after their event; keep the counts."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.EVENTS_ANONYMISE_AFTER_DAYS)
     return Registration.objects.filter(event__end__lt=cutoff, anonymised_at__isnull=True).update(
-        name="", email="", organisation="", answers={}, user=None, anonymised_at=now
+        **_ANONYMOUS, anonymised_at=now
     )
+
+
+def registrations_anonymise_for_email(*, email: str, now=None) -> int:
+    """Anonymise one person's registrations now (erasure), as after the event; a place at a coming event is
+    freed for the waiting list, without a mail to the erased address."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        mine = Registration.objects.filter(email__iexact=email, anonymised_at__isnull=True)
+        freed = []
+        # Lock the events in one order (as registration_create does), so a registration racing this waits.
+        for event in Event.objects.select_for_update().filter(pk__in=mine.values("event_id")).order_by("pk"):
+            active = mine.filter(event=event).exclude(status=Status.CANCELLED)
+            if not event.is_past and active.exists():
+                was_confirmed = active.filter(status=Status.CONFIRMED).exists()
+                active.update(status=Status.CANCELLED, cancelled_at=now)
+                if was_confirmed and event.status != Event.Status.CANCELLED:
+                    freed.append(event)
+        count = mine.update(**_ANONYMOUS, anonymised_at=now)
+        for event in freed:
+            _waitlist_promote(event)
+    return count

@@ -10,6 +10,11 @@ class MembersConfig(AppConfig):
         import uuid
 
         from swsdigital.core.pagecache import page_cache_fresh_field, page_cache_watch
+        from swsdigital.privacy.registry import register
+
+        from .privacy import MembersProvider
+
+        register(MembersProvider())
 
         # What the directory and the home page's figures show; accounts and applications are not public.
         page_cache_watch(*(self.get_model(name) for name in ("Member", "Contact", "MembershipType", "Topic")))

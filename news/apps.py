@@ -8,8 +8,12 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from swsdigital.core.pagecache import page_cache_boundary, page_cache_watch
+        from swsdigital.privacy.registry import register
 
         from . import selectors
+        from .privacy import NewsProvider
+
+        register(NewsProvider())
 
         page_cache_watch(*self.get_models())
         page_cache_boundary(selectors.news_next_change)

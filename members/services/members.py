@@ -16,7 +16,7 @@ from swsdigital.core.images import image_process_upload
 from swsdigital.mail.services import email_send
 from swsdigital.privacy.models import Consent
 from swsdigital.privacy.selectors import consents_for_email
-from swsdigital.privacy.services import consent_record, consent_withdraw
+from swsdigital.privacy.services import consent_record, consent_withdraw, person_export
 
 from .accounts import account_for_contact, login_url, password_set_url
 
@@ -168,7 +168,7 @@ def contact_remove(*, contact: Contact, by: User) -> None:
 
 
 def member_data_export(*, member: Member, user: User) -> dict:
-    """Return everything stored about the member and the user, for the JSON download."""
+    """Return everything stored about the member and the user (and, across all apps, their address)."""
     application = getattr(member, "application", None)
 
     def org(obj) -> dict:
@@ -238,6 +238,8 @@ def member_data_export(*, member: Member, user: User) -> dict:
             }
             for c in consents_for_email(email=user.email)
         ],
+        # Everything every app holds about the logged-in person's address, through the privacy registry.
+        "person": person_export(email=user.email),
     }
 
 

@@ -70,6 +70,10 @@ ROLES: dict[str, dict] = {
         "permissions": [
             *_view("privacy", "consent", "consenttext"),
             "admin.view_logentry",
+            # Erasure (Art. 17) and access (Art. 15) requests: the records are read-only for everyone.
+            *_view("privacy", "erasurerecord"),
+            "privacy.erase_person",
+            "privacy.export_person",
         ],
     },
 }

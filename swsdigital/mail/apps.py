@@ -6,3 +6,10 @@ class MailConfig(AppConfig):
     name = "swsdigital.mail"
     label = "mail"
     verbose_name = _("Email")
+
+    def ready(self):
+        from swsdigital.privacy.registry import register
+
+        from .privacy import OutboxProvider
+
+        register(OutboxProvider())

@@ -11,3 +11,7 @@ class PagesConfig(AppConfig):
         from swsdigital.core.pagecache import page_cache_watch
 
         page_cache_watch(*self.get_models())
+
+        from swsdigital.privacy.registry import not_personal
+
+        not_personal({"pages.SiteProfile": "the association's own name and public contact details (Impressum)"})

@@ -51,3 +51,43 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class ErasureRecord(models.Model):
+    """That a person's data was erased: when, by whom, which kinds of records and how many — never who."""
+
+    class Via(models.TextChoices):
+        ADMIN = "admin", _("administration")
+        COMMAND = "command", _("management command")
+        SELF = "self", _("the person themselves")
+
+    created_at = models.DateTimeField(_("erased at"), auto_now_add=True, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("erased by"),
+    )
+    # The staff account's label at the time, so the record still says who acted once that account is gone.
+    by_label = models.CharField(_("erased by (as recorded)"), max_length=300, blank=True)
+    via = models.CharField(_("through"), max_length=10, choices=Via.choices, default=Via.ADMIN)
+    # [{"kind": "events.registration", "count": 2, "action": "anonymised"}, ...]; kept records too.
+    holdings = models.JSONField(_("records"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("erasure record")
+        verbose_name_plural = _("erasure records")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("erase_person", _("Can erase a person's data across all apps")),
+            ("export_person", _("Can send a person the export of their data")),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else f"#{self.pk}"
+
+    @property
+    def total(self) -> int:
+        return sum(h.get("count", 0) for h in self.holdings if h.get("action") != "kept")

@@ -1,14 +1,24 @@
-"""Recording, confirming and withdrawing consent; the one place other apps use for it."""
+"""Recording, confirming and withdrawing consent; one person's erasure (Art. 17) and export (Art. 15).
 
+Erasure and export iterate the registry of personal-data providers (registry.py) that the apps fill
+from their AppConfig.ready(); this module imports no domain app.
+"""
+
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from .models import Consent, ConsentText
+from . import registry
+from .models import Consent, ConsentText, ErasureRecord
 
 # Wording of version 1 of each consent; staff add later versions in the admin.
 DEFAULT_TEXTS = {
@@ -117,3 +127,97 @@ def consents_delete_unconfirmed(
         qs = qs.filter(source=source)
     deleted, _per_model = qs.delete()
     return deleted
+
+
+# --- One person's data across all apps (issue 13) ------------------------------------------------
+
+
+def person_email_normalise(email: str) -> str:
+    """Return the address as every provider looks it up (stripped, lower-case), or raise ValidationError."""
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError(_("Please enter an email address."), code="required")
+    if "\x00" in email or len(email) > 254:
+        raise ValidationError(_("Please enter a valid email address."), code="invalid")
+    validate_email(email)
+    return email
+
+
+@dataclass(frozen=True)
+class PersonPreview:
+    """What is held about one address across all apps, and what erasure does with it."""
+
+    email: str
+    holdings: list
+
+    @property
+    def nothing_held(self) -> bool:
+        return not self.holdings
+
+    @property
+    def kept(self) -> list:
+        return [h for h in self.holdings if h.action == registry.KEPT]
+
+    @property
+    def erasable(self) -> list:
+        return [h for h in self.holdings if h.action != registry.KEPT]
+
+
+def person_preview(*, email: str) -> PersonPreview:
+    """Return every kind of record held about an address and what erasure would do with each."""
+    email = person_email_normalise(email)
+    return PersonPreview(email, [h for p in registry.providers() for h in p.preview(email)])
+
+
+def _staff_label(by) -> str:
+    if by is None:
+        return ""
+    return f"{by.get_full_name()} (#{by.pk})" if hasattr(by, "get_full_name") else str(by)
+
+
+def person_erase(*, email: str, by=None, via: str = ErasureRecord.Via.ADMIN, by_label: str = "") -> ErasureRecord:
+    """Erase or anonymise everything held about an address in one transaction; record counts, never the person.
+
+    Records that must stay (a main contact not yet handed over, a staff account) are kept and listed in the
+    record as kept; everything else goes.
+    """
+    email = person_email_normalise(email)
+    with transaction.atomic():
+        holdings = [h for p in registry.providers() for h in p.erase(email)]
+        return ErasureRecord.objects.create(
+            by=by if by is not None and getattr(by, "pk", None) else None,
+            by_label=(by_label or _staff_label(by))[:300],
+            via=via,
+            holdings=[{"kind": h.kind, "count": h.count, "action": h.action} for h in holdings],
+        )
+
+
+def person_export(*, email: str) -> dict:
+    """Return everything held about an address across all apps, one part per app."""
+    email = person_email_normalise(email)
+    parts = {}
+    for provider in registry.providers():
+        part = provider.export(email)
+        if part:
+            parts[provider.name] = part
+    return {"email": email, "exported_at": timezone.now().isoformat(), "data": parts}
+
+
+def person_export_json(*, email: str) -> str:
+    """Return the export of an address as indented JSON."""
+    return json.dumps(person_export(email=email), ensure_ascii=False, indent=2, default=str)
+
+
+def person_export_send(*, email: str):
+    """Email the export of an address to that address only, as a JSON attachment through the outbox."""
+    from swsdigital.mail.services import Attachment, email_send
+
+    email = person_email_normalise(email)
+    content = person_export_json(email=email).encode()
+    return email_send(
+        to=email,
+        template="privacy/person_export",
+        context={},
+        language=settings.LANGUAGE_CODE,
+        attachments=[Attachment(filename="daten-export.json", content=content, mimetype="application/json")],
+    )
