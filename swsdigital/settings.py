@@ -259,6 +259,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
     for _d in ("queue", "processed", "control"):
         (_broker_dir / _d).mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport with one fix: a message file appears only once it is written.
+    CELERY_BROKER_TRANSPORT = "swsdigital.core.broker:FilesystemTransport"
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
     if CELERY_BROKER_URL.startswith("redis://"):

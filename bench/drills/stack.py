@@ -597,7 +597,9 @@ def report(section: str, body: str) -> None:
         "Every drill runs the portal as production does — gunicorn with `DEBUG=false`, a Celery worker and "
         "Celery beat as separate processes — on a PostgreSQL database of its own (created, migrated and dropped), "
         "with a `redis-server` (cache and broker) and an aiosmtpd SMTP sink of its own on free ports, all on "
-        "127.0.0.1, so the machine's shared PostgreSQL and Redis stay up.\n"
+        "127.0.0.1, so the machine's shared PostgreSQL and Redis stay up. One drill is the exception: the embedded "
+        "default runs the portal as `make run` starts it (`runserver`, a Celery worker with embedded beat, SQLite and "
+        "kombu's filesystem broker) and breaks nothing but loads it with readers and writers at once.\n"
     )
     text = path.read_text() if path.exists() else header
     block = f"## {section}\n\n{body.strip()}\n"
