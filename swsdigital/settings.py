@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "swsdigital.core.sqlite.base.ReadingRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     #   number checks that use select_for_update() on PostgreSQL (a no-op here) hold on SQLite too;
     # - write-ahead logging lets readers outside a transaction go on while one writes; synchronous=NORMAL
     #   is safe with WAL (a power cut may lose the last commits, never corrupt the file) and much faster.
+    # - reading requests (GET, HEAD, OPTIONS) start DEFERRED instead, so pages render side by side:
+    #   swsdigital/core/sqlite/ is Django's backend with that one change (see its docstring).
+    DATABASES["default"]["ENGINE"] = "swsdigital.core.sqlite"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

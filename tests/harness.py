@@ -129,7 +129,7 @@ class SmtpSink:
 def database_url(settings_dict: dict) -> str:
     """Return a DATABASE_URL that points a subprocess at the database the tests use."""
     engine = settings_dict["ENGINE"]
-    if engine.endswith("sqlite3"):
+    if "sqlite" in engine:
         return f"sqlite:///{settings_dict['NAME']}"
     user = settings_dict.get("USER") or "postgres"
     password = f":{settings_dict['PASSWORD']}" if settings_dict.get("PASSWORD") else ""

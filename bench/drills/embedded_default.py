@@ -434,7 +434,7 @@ def run(keep: bool = False) -> bool:
         setup_django(env)
         from django.conf import settings
 
-        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3" or not str(
+        if settings.DATABASES["default"]["ENGINE"] != "swsdigital.core.sqlite" or not str(
             settings.CELERY_BROKER_URL
         ).startswith("filesystem://"):
             raise DrillFailed("the drill's portal is not on SQLite and the filesystem broker")

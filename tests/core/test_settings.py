@@ -153,3 +153,36 @@ def test_sqlite_is_configured_for_concurrent_writers():
         assert cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert cursor.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
         assert cursor.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_requests_do_not_wait_for_the_write_lock_but_writers_do():
+    """Issue 12: a GET's transaction starts DEFERRED and reads while another connection holds the write lock;
+    every other transaction still starts IMMEDIATE and queues for it."""
+    import sqlite3
+
+    from django.db import OperationalError, connection, transaction
+
+    from swsdigital.core.sqlite.base import reading_request
+    from swsdigital.mail.models import OutboxEmail
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's transaction modes; this run uses PostgreSQL")
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout = 300")  # fail fast instead of queueing for 20 s
+    other = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # someone else is writing
+        token = reading_request.set(True)
+        try:
+            with transaction.atomic():
+                assert OutboxEmail.objects.count() == 0  # a page renders meanwhile
+        finally:
+            reading_request.reset(token)
+        with pytest.raises(OperationalError, match="locked"), transaction.atomic():
+            OutboxEmail.objects.count()  # a POST or a task waits for the lock (here: 0.3 s, then gives up)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        connection.close()
