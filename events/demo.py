@@ -44,6 +44,14 @@ def _events() -> list[dict]:
             "series": "smartrailcampus",
             "topics": ["mobilitaet"],
             "teaser": "Wie vernetzte Fahrzeuge und Sensorik die Instandhaltung im Bahnverkehr verändern.",
+            "description": (
+                "**Programm**\n\n"
+                "- Begrüßung durch die Westsächsische Hochschule Zwickau und SWS Digital\n"
+                "- Drei Impulse: vernetzte Fahrzeuge, Sensorik in der Instandhaltung, Smart Services für Fahrgäste\n"
+                "- Podiumsgespräch mit Fragen aus dem Publikum\n"
+                "- Ausklang mit Imbiss im Foyer\n\n"
+                "Die Teilnahme ist kostenfrei."
+            ),
             "start": _at(-60, 16),
             "hours": 3,
             "venue": _CAMPUS,
@@ -56,6 +64,15 @@ def _events() -> list[dict]:
             "series": "digital-gipfel",
             "topics": ["zusammenarbeit", "bildung"],
             "teaser": "Workshops, Impulse und ein Markt der Möglichkeiten für Unternehmen, Kommunen und Schulen.",
+            "description": (
+                "**Programm**\n\n"
+                "- 9:30 Uhr Ankommen und Eröffnung\n"
+                "- 10:00 Uhr Workshops: Digitale Verwaltung, Breitband und was danach kommt, Fachkräfte\n"
+                "- 12:30 Uhr Mittagspause mit Imbiss\n"
+                "- 13:30 Uhr Markt der Möglichkeiten: Mitglieder zeigen ihre Projekte\n"
+                "- 15:30 Uhr Ergebnisse der Workshops und Ausblick\n\n"
+                "Die Teilnahme ist kostenfrei; für Essen und Getränke ist gesorgt."
+            ),
             "start": _at(-30, 9, 30),
             "hours": 7,
             "venue": _WERKBANK,
@@ -67,6 +84,12 @@ def _events() -> list[dict]:
             "title": "Save the Date: Instrumente für die digitale Zusammenarbeit",
             "topics": ["zusammenarbeit"],
             "teaser": "Welche Werkzeuge tragen im Alltag kleiner Teams? Erfahrungen aus Mitgliedsunternehmen.",
+            "description": (
+                "Mitglieder berichten, mit welchen Werkzeugen ihre Teams über mehrere Standorte hinweg arbeiten: "
+                "gemeinsame Dokumente, Aufgabenlisten, Videokonferenzen – und was sich im Alltag nicht bewährt hat.\n\n"
+                "Sie können in der IHK in Plauen oder online teilnehmen. Das ausführliche Programm folgt in Kürze; "
+                "die Anmeldung ist schon jetzt möglich."
+            ),
             "start": _at(12, 16),
             "hours": 2,
             "format": Event.Format.HYBRID,
@@ -80,6 +103,14 @@ def _events() -> list[dict]:
             "series": "smartrailcampus",
             "topics": ["mobilitaet", "ki"],
             "teaser": "Vorausschauende Wartung mit Daten aus dem laufenden Betrieb – Praxisberichte und Diskussion.",
+            "description": (
+                "**Programm**\n\n"
+                "- Begrüßung durch den Vorstand\n"
+                "- Praxisberichte: Wartung nach Zustand statt nach Kalender\n"
+                "- Diskussion: Welche Daten braucht eine vorausschauende Instandhaltung?\n"
+                "- Ausklang bei Getränken und Gesprächen\n\n"
+                "Die Teilnahme ist kostenfrei."
+            ),
             "start": _at(5, 16),
             "hours": 3,
             "venue": _CAMPUS,
@@ -93,6 +124,11 @@ def _events() -> list[dict]:
             "series": "digitalstammtisch",
             "topics": ["zusammenarbeit"],
             "teaser": "Offener Abend für alle, die in der Region digital arbeiten.",
+            "description": (
+                "Kein Vortrag, keine Folien: Beim Digitalstammtisch trifft man sich zum Erfahrungsaustausch "
+                "in entspannter Runde. Jede und jeder ist willkommen, ob Mitglied oder nicht.\n\n"
+                "Essen und Getränke bezahlt jeder selbst."
+            ),
             "start": _at(20, 18),
             "hours": 3,
             "venue": _ANNABERG,
@@ -104,6 +140,15 @@ def _events() -> list[dict]:
             "title": "Webinar: IT-Sicherheit für kleine und mittlere Unternehmen",
             "topics": ["it-sicherheit"],
             "teaser": "Die zehn wichtigsten Maßnahmen gegen Phishing und Erpressungstrojaner – in einer Stunde.",
+            "description": (
+                "**Ablauf (60 Minuten)**\n\n"
+                "- 10:00 Uhr Begrüßung\n"
+                "- 10:05 Uhr Zehn Maßnahmen, die Phishing und Erpressungstrojanern den Weg versperren\n"
+                "- 10:40 Uhr Ihre Fragen\n"
+                "- 11:00 Uhr Ende\n\n"
+                "Sie brauchen nur einen aktuellen Browser; den Zugangslink erhalten Sie nach der Anmeldung "
+                "per E-Mail. Die Teilnahme ist kostenfrei."
+            ),
             "start": _at(26, 10),
             "hours": 1,
             "format": Event.Format.ONLINE,
@@ -114,6 +159,17 @@ def _events() -> list[dict]:
             "slug": "mitgliederversammlung",
             "title": "Mitgliederversammlung",
             "teaser": "Jahresbericht, Haushalt und Ausblick – nur für Mitglieder.",
+            "description": (
+                "**Tagesordnung**\n\n"
+                "1. Begrüßung und Feststellung der Beschlussfähigkeit\n"
+                "2. Jahresbericht des Vorstands\n"
+                "3. Kassenbericht und Bericht der Kassenprüfung\n"
+                "4. Entlastung des Vorstands\n"
+                "5. Haushaltsplan für das kommende Jahr\n"
+                "6. Verschiedenes\n\n"
+                "Die Einladung mit allen Unterlagen erhalten die Mitglieder fristgerecht per E-Mail. "
+                "Jede Mitgliedsorganisation kann bis zu zwei Personen anmelden."
+            ),
             "start": _at(40, 17),
             "hours": 2,
             "venue": _IHK,
@@ -126,7 +182,17 @@ def _events() -> list[dict]:
             "title": "Regionaler Digital-Gipfel: zweite Runde",
             "series": "digital-gipfel",
             "topics": ["ki", "bildung"],
-            "teaser": "Erste Handlungsansätze aus dem Gipfel des Vorjahres – und was daraus geworden ist.",
+            "teaser": "Was aus den Ideen des Gipfels in der Werkbank32 geworden ist – und wie es weitergeht.",
+            "description": (
+                "**Programm**\n\n"
+                "- 9:00 Uhr Rückblick auf den Gipfel in Mittweida: Welche Vorhaben laufen schon?\n"
+                "- 10:00 Uhr Workshops: Künstliche Intelligenz im Mittelstand, digitale Bildung an Schulen\n"
+                "- 12:30 Uhr Mittagessen\n"
+                "- 13:30 Uhr Ergebnisse der Workshops und Podiumsgespräch\n"
+                "- 16:00 Uhr Ausklang\n\n"
+                "Die Teilnahme ist kostenfrei; für Mittagessen und Getränke ist gesorgt. Bitte geben Sie bei der "
+                "Anmeldung an, welchen Workshop Sie besuchen möchten."
+            ),
             "start": _at(75, 9),
             "hours": 8,
             "venue": _CHEMNITZ,
@@ -135,6 +201,11 @@ def _events() -> list[dict]:
             "extra_questions": "Welchen Workshop möchten Sie besuchen?\nHaben Sie Ernährungswünsche?",
         },
     ]
+
+
+def start_of(slug: str) -> datetime:
+    """Return when a demo event starts (the press room's demo writes about some of them)."""
+    return next(spec["start"] for spec in _events() if spec["slug"] == slug)
 
 
 _PEOPLE = [
@@ -160,10 +231,7 @@ def load() -> None:
                 "title": spec["title"],
                 "series": series.get(spec.get("series", "")),
                 "teaser": spec["teaser"],
-                "description": (
-                    "**Programm**\n\n- Begrüßung durch den Vorstand\n- Impulsvorträge aus Mitgliedsunternehmen\n"
-                    "- Diskussion und Austausch bei Kaffee\n\nDie Teilnahme ist kostenfrei."
-                ),
+                "description": spec["description"],
                 "start": spec["start"],
                 "end": spec["start"] + timedelta(hours=spec["hours"]),
                 "format": fmt,

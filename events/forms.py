@@ -1,6 +1,9 @@
 """Registration, filters and the staff message form."""
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.forms import HoneypotTimingMixin, NameField
@@ -16,13 +19,20 @@ class RegistrationForm(HoneypotTimingMixin, forms.Form):
     organisation = NameField(label=_("Organisation"), max_length=200, required=False)
     places = forms.IntegerField(label=_("Places"), min_value=1, initial=1)
     consent = forms.BooleanField(
-        label=_("My details are processed to organise the event and deleted after it as the privacy notice describes."),
         error_messages={"required": _("Please agree so that we can process your registration.")},
     )
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        # The label links the privacy notice, in the language of the request.
+        self.fields["consent"].label = mark_safe(  # noqa: S308 - our own text; only the escaped URL is inserted
+            _(
+                "My details are processed to organise the event and deleted after it as the "
+                '<a href="%(privacy_url)s">privacy notice</a> describes.'
+            )
+            % {"privacy_url": escape(reverse("pages:privacy"))}
+        )
         self.fields["places"].widget.attrs["max"] = event.max_places
         if event.max_places == 1:
             self.fields["places"].widget = forms.HiddenInput()

@@ -12,6 +12,7 @@ urlpatterns = [
     path(_("join/sent/"), views.join_sent, name="join_sent"),
     path(_("join/confirm/<str:token>/"), views.confirm, name="confirm"),
     path(_("join/new-link/"), views.link_resend, name="link_resend"),
+    path(_("account/"), views.account, name="account"),
     path(_("account/membership/"), views.area, name="area"),
     path(_("account/membership/directory/"), views.area_directory, name="area_directory"),
     path(_("account/membership/contacts/"), views.area_contacts, name="area_contacts"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
@@ -86,10 +86,17 @@ def join_sent(request):
     return render(request, "members/join_sent.html")
 
 
+@require_http_methods(["GET", "POST"])
 def confirm(request, token: str):
-    """Confirm an application's address; a bad or expired link offers a new one."""
+    """Confirm an application's address with a button (mail scanners follow links, they do not press buttons).
+
+    A bad or expired link offers a new one.
+    """
     try:
-        application = services.membership_application_confirm(token=token, ip=client_ip(request))
+        if request.method == "POST":
+            application = services.membership_application_confirm(token=token, ip=client_ip(request))
+            return render(request, "members/confirm_done.html", {"application": application})
+        application = services.membership_application_from_confirm_token(token=token)
     except services.ApplicationLinkInvalid as exc:
         return render(
             request,
@@ -97,7 +104,9 @@ def confirm(request, token: str):
             {"expired": exc.expired, "form": LinkResendForm()},
             status=410 if exc.expired else 400,
         )
-    return render(request, "members/confirm_done.html", {"application": application})
+    if application.status != application.Status.UNCONFIRMED:
+        return render(request, "members/confirm_done.html", {"application": application})
+    return render(request, "members/confirm.html", {"application": application})
 
 
 def link_resend(request):
@@ -187,6 +196,14 @@ def _member_or_403(request) -> Member:
     if member is None:
         raise PermissionDenied
     return member
+
+
+@login_required
+def account(request):
+    """Open "My account": the member area for members, the account settings for everyone else."""
+    if selectors.member_for_user(user=request.user) is not None:
+        return redirect("members:area")
+    return redirect("account_email")
 
 
 @login_required

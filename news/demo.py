@@ -2,14 +2,16 @@
 
 import io
 import random
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
 from PIL import Image, ImageDraw
 
+from events.demo import start_of
 from events.selectors import events_public_plain
 
 from . import services
@@ -32,7 +34,8 @@ CONTACT = {
     "phone": "+49 3741 000000",
 }
 
-# (slug, kind, place, date, title, lead, body, topics, [(alt, caption, credit, colours)])
+# (slug, kind, place, date, title, lead, body, topics, [(alt, caption, credit, colours)]); the history of the
+# network, with the dates it happened. Items about the demo season's events follow them (_season_items).
 ITEMS = [
     (
         "unternehmen-zeigen-dem-wirtschaftsminister-digitale-praxis",
@@ -117,44 +120,6 @@ ITEMS = [
         [],
     ),
     (
-        "mint-nachwuchs-smart-rail-connectivity-campus",
-        NewsItem.Kind.REPORT,
-        "Chemnitz",
-        datetime(2024, 10, 25, 11, 0),
-        "Rückblick: Connectivity, Smart Services und Mobilität auf dem Smart Rail Campus",
-        "Beim gemeinsamen Abend von SmartRailCampus und SWS Digital ging es um vernetzte Wartung, "
-        "digitale Dienste und die Frage, wie Schulen junge Menschen für MINT-Berufe begeistern.",
-        "Rund vierzig Gäste aus Unternehmen, Hochschulen und Schulen kamen am 24. Oktober 2024 zusammen. "
-        "In drei kurzen Impulsen zeigten Mitglieder, wie Sensordaten die Instandhaltung planbar machen und "
-        "welche Dienste daraus entstehen.\n\n"
-        "Im zweiten Teil stand der Nachwuchs im Mittelpunkt: Mathematik, Informatik, Naturwissenschaften und "
-        "Technik – kurz MINT – sind die Grundlage für die digitalisierten Berufe von morgen. Mehrere Schulen "
-        "haben an diesem Abend neue Partner für Praktika gefunden.",
-        ["mint", "fachkraefte"],
-        [
-            (
-                "Schülerinnen und Schüler an einem Modell eines Schienenfahrzeugs mit Sensoren",
-                "Praxis zum Anfassen: Sensorik am Schienenmodell.",
-                "Jana Beispiel (Smart Rail Connectivity Campus e.V.)",
-                ((20, 70, 40), (11, 93, 107)),
-            ),
-        ],
-    ),
-    (
-        "instrumente-fuer-die-digitale-zusammenarbeit",
-        NewsItem.Kind.NEWS,
-        "Plauen",
-        datetime(2024, 10, 28, 9, 0),
-        "Save the Date: Instrumente für die digitale Zusammenarbeit",
-        "Am 4. November 2024 um 16:00 Uhr zeigen Mitglieder, mit welchen Werkzeugen Teams über Standorte "
-        "hinweg zusammenarbeiten – vom gemeinsamen Dokument bis zur Videokonferenz.",
-        "Die Veranstaltung richtet sich an kleine und mittlere Unternehmen, Vereine und Verwaltungen, die ihre "
-        "Zusammenarbeit vereinfachen möchten. Nach den Kurzvorträgen bleibt Zeit für Fragen und Gespräche.\n\n"
-        "Die Anmeldung ist über den Terminkalender des Portals möglich.",
-        ["netzwerk", "digitale-verwaltung"],
-        [],
-    ),
-    (
         "abschlussevent-datalab-westsax",
         NewsItem.Kind.REPORT,
         "Zwickau",
@@ -176,6 +141,58 @@ ITEMS = [
         ],
     ),
 ]
+
+
+def _season_items() -> list[tuple]:
+    """Return the items about demo events, dated after them: a report of the last session, an announcement."""
+    report_day = timezone.localtime(start_of("smartrailcampus-connectivity"))
+    announced = timezone.localtime(start_of("save-the-date-digitale-zusammenarbeit"))
+    with translation.override("de"):
+        report_date = date_format(report_day, "DATE_FORMAT")
+        announced_date = date_format(announced, "DATE_FORMAT")
+        announced_time = time_format(announced, "TIME_FORMAT")
+    return [
+        (
+            "mint-nachwuchs-smart-rail-connectivity-campus",
+            NewsItem.Kind.REPORT,
+            "Zwickau",
+            (report_day + timedelta(days=1)).replace(hour=11, minute=0),
+            "Rückblick: Connectivity, Smart Services und Mobilität auf dem Smart Rail Campus",
+            "Beim gemeinsamen Abend von SmartRailCampus und SWS Digital ging es um vernetzte Wartung, "
+            "digitale Dienste und die Frage, wie Schulen junge Menschen für MINT-Berufe begeistern.",
+            f"Gäste aus Unternehmen, Hochschulen und Schulen kamen am {report_date} an der Westsächsischen "
+            "Hochschule Zwickau zusammen. In drei kurzen Impulsen zeigten Mitglieder, wie Sensordaten die "
+            "Instandhaltung planbar machen und welche Dienste daraus entstehen.\n\n"
+            "Im zweiten Teil stand der Nachwuchs im Mittelpunkt: Mathematik, Informatik, Naturwissenschaften und "
+            "Technik – kurz MINT – sind die Grundlage für die digitalisierten Berufe von morgen. Mehrere Schulen "
+            "haben an diesem Abend neue Partner für Praktika gefunden.\n\n"
+            "Die Reihe geht weiter: Die nächste Sitzung widmet sich der künstlichen Intelligenz in der Instandhaltung.",
+            ["mint", "fachkraefte"],
+            [
+                (
+                    "Schülerinnen und Schüler an einem Modell eines Schienenfahrzeugs mit Sensoren",
+                    "Praxis zum Anfassen: Sensorik am Schienenmodell.",
+                    "Jana Beispiel (Smart Rail Connectivity Campus e.V.)",
+                    ((20, 70, 40), (11, 93, 107)),
+                ),
+            ],
+        ),
+        (
+            "instrumente-fuer-die-digitale-zusammenarbeit",
+            NewsItem.Kind.NEWS,
+            "Plauen",
+            (announced - timedelta(days=16)).replace(hour=9, minute=0),
+            "Save the Date: Instrumente für die digitale Zusammenarbeit",
+            f"Am {announced_date} um {announced_time} zeigen Mitglieder in der IHK in Plauen, mit welchen "
+            "Werkzeugen Teams über Standorte hinweg zusammenarbeiten – vom gemeinsamen Dokument bis zur "
+            "Videokonferenz. Wer nicht nach Plauen kommen kann, ist online dabei.",
+            "Die Veranstaltung richtet sich an kleine und mittlere Unternehmen, Vereine und Verwaltungen, die ihre "
+            "Zusammenarbeit vereinfachen möchten. Nach den Kurzvorträgen bleibt Zeit für Fragen und Gespräche.\n\n"
+            "Die Anmeldung ist über den Terminkalender des Portals möglich.",
+            ["netzwerk", "digitale-verwaltung"],
+            [],
+        ),
+    ]
 
 
 def _demo_image(colours: tuple[tuple[int, int, int], tuple[int, int, int]], seed: str) -> SimpleUploadedFile:
@@ -237,7 +254,7 @@ def load() -> None:
         )
     contact, _created = PressContact.objects.update_or_create(name=CONTACT["name"], defaults=CONTACT)
 
-    rows = [(*row, NewsItem.Status.PUBLISHED) for row in ITEMS]
+    rows = [(*row, NewsItem.Status.PUBLISHED) for row in [*ITEMS, *_season_items()]]
     rows.append(
         (
             "jahresbilanz-des-netzwerks-sperrfrist",

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -14,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from swsdigital.core.changelist import SafeChangeListMixin
-from swsdigital.core.staff import staff_action
+from swsdigital.core.staff import action_confirmation, staff_action
 
-from . import services
+from . import selectors, services
 from .forms import CsvUploadForm
 from .models import Delivery, Mailing, MembershipOptin, Subscriber, Topic
 from .rendering import mailing_render
@@ -208,10 +209,39 @@ class MailingAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     @staff_action(description=_("Send now"), permissions=["send_mailing"])
     def send_now(self, request, queryset):
+        if request.POST.get("post") != "yes":  # first ask, with the number of recipients
+            return self._send_confirmation(request, queryset)
         count = 0
         for mailing in queryset:
             count += services.mailing_send(mailing=mailing).status == Mailing.Status.SENDING
         self._done(request, count, _("%(count)d mailing(s) are being sent."))
+
+    def _send_confirmation(self, request, queryset):
+        mailings = []
+        for mailing in queryset.order_by("pk"):
+            sendable = mailing.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED)
+            counts = selectors.mailing_recipient_counts(mailing=mailing) if sendable else []
+            mailings.append(
+                {
+                    "mailing": mailing,
+                    "sendable": sendable,
+                    "counts": counts,
+                    "total": sum(row["count"] for row in counts),
+                    # Without an English text, those who chose English receive the German one.
+                    "english_get_german": not mailing.body_en.strip()
+                    and any(row["language"] != "de" for row in counts),
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Send now?"),
+            "mailings": mailings,
+            "any_sendable": any(row["sendable"] for row in mailings),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "changelist_url": request.get_full_path(),
+        }
+        return action_confirmation(request, "newsletter/admin/send_confirmation.html", context)
 
     @staff_action(description=_("Schedule for the time in “send at”"), permissions=["send_mailing"])
     def schedule(self, request, queryset):

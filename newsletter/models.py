@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -78,7 +78,7 @@ class Mailing(models.Model):
         SENDING = "sending", _("sending")
         PAUSED = "paused", _("paused")
         SENT = "sent", _("sent")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("mailing status", "cancelled")
 
     subject = models.CharField(_("subject"), max_length=200)
     preheader = models.CharField(

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from swsdigital.core.markdown import render_markdown
 from swsdigital.mail.services import email_render
@@ -36,8 +37,17 @@ def _block_items(objects) -> list[dict]:
             url = ""
         # An event's start or a press release's publication time, where the object has one.
         when = getattr(obj, "start", None) or getattr(obj, "published_at", None)
-        items.append({"title": str(obj), "url": url, "when": when})
+        items.append({"title": str(obj), "url": url, "when": when, "note": _block_note(obj)})
     return items
+
+
+def _block_note(obj) -> str:
+    """Say that an event was called off or postponed: a reader may have noted the date from an earlier issue."""
+    if getattr(obj, "is_cancelled", False):
+        return _("cancelled")
+    if getattr(obj, "is_postponed", False):
+        return _("postponed")
+    return ""
 
 
 def mailing_blocks(mailing: Mailing) -> dict:
@@ -61,7 +71,8 @@ def mailing_context(mailing: Mailing, language: str, *, unsubscribe_url: str, pr
             "subject": subject,
             "preheader": preheader,
             "body_markdown": body,
-            "body_html": render_markdown(body),
+            # Mailings are letters: a line break the author typed ("Herzliche Grüße / Ihre Geschäftsstelle") stays.
+            "body_html": render_markdown(body, line_breaks=True),
             "web_url": _absolute(mailing.get_absolute_url()) if mailing.pk else "",
             "unsubscribe_url": unsubscribe_url,
             "preferences_url": preferences_url,

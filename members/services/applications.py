@@ -151,20 +151,35 @@ def membership_application_create(
     return application
 
 
-@transaction.atomic
-def membership_application_confirm(*, token: str, ip: str | None = None) -> MembershipApplication:
-    """Confirm an application's address from the signed link; staff are told once."""
+def _confirm_token_payload(token: str) -> dict:
     try:
         payload = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.MEMBERS_CONFIRM_MAX_AGE_HOURS * 3600)
     except signing.SignatureExpired:
         raise ApplicationLinkInvalid(expired=True) from None
     except signing.BadSignature:
         raise ApplicationLinkInvalid() from None
-    application = (
-        MembershipApplication.objects.select_for_update()
-        .filter(pk=payload.get("a"), email=payload.get("e"), known=Known.NO)
-        .first()
-    )
+    if not isinstance(payload, dict):
+        raise ApplicationLinkInvalid()
+    return payload
+
+
+def _applications_for_token(token: str):
+    payload = _confirm_token_payload(token)
+    return MembershipApplication.objects.filter(pk=payload.get("a"), email=payload.get("e"), known=Known.NO)
+
+
+def membership_application_from_confirm_token(*, token: str) -> MembershipApplication:
+    """Return the application a confirmation link names, without confirming it; raise ApplicationLinkInvalid."""
+    application = _applications_for_token(token).first()
+    if application is None:
+        raise ApplicationLinkInvalid()
+    return application
+
+
+@transaction.atomic
+def membership_application_confirm(*, token: str, ip: str | None = None) -> MembershipApplication:
+    """Confirm an application's address from the signed link; staff are told once."""
+    application = _applications_for_token(token).select_for_update().first()
     if application is None:
         raise ApplicationLinkInvalid()
     if application.status != Status.UNCONFIRMED:

@@ -23,12 +23,12 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from members.selectors import member_email_addresses
 from swsdigital.core.pagecache import page_cache_invalidate
 from swsdigital.mail.services import email_queue, smtp_error_is_temporary
 
 from ..models import Delivery, Mailing, Subscriber
 from ..ratelimit import SendRateLimiter
+from ..selectors import mailing_recipients
 
 logger = logging.getLogger(__name__)
 
@@ -38,19 +38,6 @@ MS = Mailing.Status
 
 def _heartbeat_key(mailing_id: int) -> str:
     return f"newsletter:mailing:{mailing_id}:heartbeat"
-
-
-def mailing_recipients(*, mailing: Mailing):
-    """Return the confirmed subscribers in a mailing's audience."""
-    qs = Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED)
-    if mailing.audience_language:
-        qs = qs.filter(language=mailing.audience_language)
-    topic_ids = list(mailing.topics.values_list("pk", flat=True))
-    if topic_ids:
-        qs = qs.filter(pk__in=Subscriber.topics.through.objects.filter(topic_id__in=topic_ids).values("subscriber_id"))
-    if mailing.members_only:
-        qs = qs.filter(email__in=member_email_addresses())
-    return qs
 
 
 # --- Staff actions ----------------------------------------------------------------------------------

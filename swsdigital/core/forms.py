@@ -32,8 +32,11 @@ class HoneypotTimingMixin(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1", "class": "hp-field"}),
     )
     form_started = forms.CharField(required=False, widget=forms.HiddenInput)
-    # Seconds a person needs at least for this form; None means settings.FORM_MIN_FILL_SECONDS.
+    # Seconds a person needs at least for this form; None scales the time to the form's size (see below).
     min_fill_seconds: float | None = None
+    # With autofill, a person fills a field in about a click: a one-field box (email and consent) takes
+    # one second, not the FORM_MIN_FILL_SECONDS a long form needs. Bots post at once and still fall below.
+    seconds_per_field: float = 0.5
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -60,9 +63,23 @@ class HoneypotTimingMixin(forms.Form):
         return cleaned
 
     def _min_fill_seconds(self) -> float:
-        if self.min_fill_seconds is None:
-            return settings.FORM_MIN_FILL_SECONDS
-        return min(self.min_fill_seconds, settings.FORM_MIN_FILL_SECONDS)
+        """Return the fill time this form asks: its own, or half a second per field a person must fill in.
+
+        FORM_MIN_FILL_SECONDS is the ceiling (0 switches the check off, as the tests and drills do).
+        """
+        if self.min_fill_seconds is not None:
+            return min(self.min_fill_seconds, settings.FORM_MIN_FILL_SECONDS)
+        to_fill = [name for name, field in self.fields.items() if self._person_fills(name, field)]
+        return min(self.seconds_per_field * len(to_fill), settings.FORM_MIN_FILL_SECONDS)
+
+    def _person_fills(self, name: str, field: forms.Field) -> bool:
+        """Return whether a person must enter something here (a required, visible field that starts empty)."""
+        if not field.required or field.widget.is_hidden or self.get_initial_for_field(field, name):
+            return False
+        if isinstance(field.widget, forms.Select) and not field.widget.allow_multiple_selected:
+            first = next(iter(getattr(field, "choices", ())), ("", ""))
+            return first[0] in ("", None)  # a list without an empty choice starts with its first entry chosen
+        return True
 
     def _reset_started(self) -> None:
         # Rebound forms show data, not initial: replace the token so the next try counts.

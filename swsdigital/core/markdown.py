@@ -12,9 +12,13 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 
 
-def render_markdown(text: str) -> SafeString:
-    """Return sanitised HTML for Markdown text: no script, no style, no event handlers."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+def render_markdown(text: str, *, line_breaks: bool = False) -> SafeString:
+    """Return sanitised HTML for Markdown text: no script, no style, no event handlers.
+
+    With ``line_breaks`` every line break in the text is a line break in the HTML (not Markdown's soft break).
+    """
+    extensions = ["extra", "sane_lists", *(["nl2br"] if line_breaks else [])]
+    html = md.markdown(text or "", extensions=extensions, output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

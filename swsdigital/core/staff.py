@@ -13,6 +13,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext as _
@@ -78,7 +79,8 @@ def staff_action(*, description, permissions: Iterable[str]) -> Callable:
         def wrapped(modeladmin, request, queryset):
             objects = list(queryset)
             response = func(modeladmin, request, queryset)
-            _log(request, objects, description)
+            if not getattr(response, "action_pending", False):  # a page that only asks changes nothing
+                _log(request, objects, description)
             return response
 
         from django.contrib import admin
@@ -86,6 +88,16 @@ def staff_action(*, description, permissions: Iterable[str]) -> Callable:
         return admin.action(description=description, permissions=permissions)(wrapped)
 
     return decorator
+
+
+def action_confirmation(request, template: str, context: dict) -> TemplateResponse:
+    """Return the page on which an admin action asks before it acts; staff_action logs nothing for it.
+
+    The page posts the action again with ``post=yes`` (as Django's delete confirmation does).
+    """
+    response = TemplateResponse(request, template, context)
+    response.action_pending = True
+    return response
 
 
 def _log(request, objects: list, description) -> None:

@@ -61,8 +61,11 @@ def test_visitor_finds_an_event_registers_and_cancels_from_the_mail(page, journe
     [mail] = journey.wait_for(1, to="clara.vogt@example.org")
     assert "SmartRailCampus Mittweida" in mail["Subject"]
     page.goto(_link(mail, "/termine/anmeldung/"))
-    page.get_by_role("button", name="Anmeldung stornieren").click()
+    page.get_by_role("link", name="Meine Anmeldung stornieren").click()
+    page.get_by_role("heading", name="Wirklich stornieren?").wait_for()  # asked once, without JavaScript
+    page.get_by_role("button", name="Ja, Anmeldung stornieren").click()
     page.get_by_text("Ihre Anmeldung wurde storniert").wait_for()
+    assert "Storniert" in page.locator("main").inner_text()
     wait_until(
         lambda: Registration.objects.get(email="clara.vogt@example.org").status == Registration.Status.CANCELLED,
         message="registration cancelled",
@@ -119,6 +122,7 @@ def test_organisation_applies_is_approved_sets_a_password_and_appears_in_the_dir
     # 2. It confirms its address from the mail.
     [confirm_mail] = journey.wait_for(1, to=applicant)
     page.goto(_link(confirm_mail, "/bestaetigen/"))
+    page.get_by_role("button", name="Antrag bestätigen").click()  # a mail scanner's GET confirms nothing
     page.get_by_text("Antrag bestätigt").first.wait_for()
     [staff_mail] = journey.wait_for(1, to=settings.STAFF_NOTIFICATION_EMAIL)
     change_path = _link(staff_mail, "/admin/members/membershipapplication/")
@@ -135,6 +139,7 @@ def test_organisation_applies_is_approved_sets_a_password_and_appears_in_the_dir
     # 4. The contact sets a password from the welcome mail.
     welcome = journey.wait_for(2, to=applicant)[1]
     page.goto(_link(welcome, "/password/reset/key/"))
+    page.get_by_role("heading", name="Passwort festlegen").wait_for()
     password = "Vogtland-Erzgebirge-2026!"
     page.locator("input[name=password1]").fill(password)
     page.locator("input[name=password2]").fill(password)

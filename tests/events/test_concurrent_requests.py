@@ -2,6 +2,7 @@
 never oversold, the waiting list moves up once per freed place, no server error, one mail each."""
 
 import pytest
+from django.urls import reverse
 
 from events.models import Registration
 from tests.harness import Visitor, simultaneously
@@ -52,8 +53,9 @@ def test_simultaneous_cancellations_move_up_the_waiting_list_once_per_place(
 
     def cancel(registration):
         visitor = Visitor(live_server.url)
-        fields = visitor.form(registration.get_absolute_url())
-        return lambda: visitor.request(registration.get_absolute_url(), {**fields, "action": "cancel"})[0]
+        url = reverse("events:registration_cancel", args=[registration.token])
+        fields = visitor.form(url)  # the page that asks "Wirklich stornieren?"; its button is pressed at once
+        return lambda: visitor.request(url, fields)[0]
 
     # Four participants cancel at the same moment, one of them twice (a double click).
     cancellations = [cancel(r) for r in confirmed[:4]] + [cancel(confirmed[0])]

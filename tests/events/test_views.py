@@ -223,11 +223,74 @@ def test_personal_link_shows_and_cancels(client, make_event, register):
     third = register(event, "c@example.org")
     html = client.get(third.get_absolute_url()).content.decode()
     assert "(Platz 2 in der Warteschlange)" in html
-    client.post(reg.get_absolute_url(), {"action": "cancel"})
+    client.post(reverse("events:registration_cancel", args=[reg.token]))
     reg.refresh_from_db()
     waiting.refresh_from_db()
     assert reg.status == Registration.Status.CANCELLED
     assert waiting.status == Registration.Status.CONFIRMED
+
+
+def test_cancelling_asks_once_then_says_storniert_everywhere(client, make_event, register):
+    event = make_event(title="Digitaltag Plauen", capacity=5)
+    reg = register(event, "a@example.org")
+    detail = client.get(reg.get_absolute_url()).content.decode()
+    cancel_url = reverse("events:registration_cancel", args=[reg.token])
+    assert cancel_url.startswith("/termine/anmeldung/") and cancel_url.endswith("/stornieren/")
+    # The personal page links to the question; no button there cancels in one step.
+    assert f'href="{cancel_url}"' in detail and 'name="action" value="cancel"' not in detail
+    question = client.get(cancel_url)
+    html = question.content.decode()
+    assert question.status_code == 200 and "Wirklich stornieren?" in html
+    assert "Möchten Sie Ihre Anmeldung für „Digitaltag Plauen“" in html
+    assert "Ja, Anmeldung stornieren" in html and f'href="{reg.get_absolute_url()}"' in html
+    reg.refresh_from_db()
+    assert reg.status == Registration.Status.CONFIRMED  # asking changed nothing
+    # A one-step button of a page opened before (or a scanner's POST) only leads to the question.
+    response = client.post(reg.get_absolute_url(), {"action": "cancel"})
+    assert response.status_code == 302 and response["Location"] == cancel_url
+    reg.refresh_from_db()
+    assert reg.status == Registration.Status.CONFIRMED
+    done = client.post(cancel_url, follow=True)
+    html = done.content.decode()
+    assert "Ihre Anmeldung wurde storniert." in html
+    assert "<strong>Storniert</strong>" in html and "Abgesagt" not in html and "abgesagt" not in html
+    reg.refresh_from_db()
+    assert reg.status == Registration.Status.CANCELLED
+    mail = OutboxEmail.objects.get(template="events/registration_cancelled")
+    assert "storniert" in mail.subject and "storniert" in mail.body_text
+    # Cancelled once: the question is not asked again, and a second click sends nothing.
+    assert client.get(cancel_url)["Location"] == reg.get_absolute_url()
+    client.post(cancel_url)
+    assert OutboxEmail.objects.filter(template="events/registration_cancelled").count() == 1
+
+
+def test_an_event_the_organiser_called_off_stays_abgesagt(client, make_event, register):
+    event = make_event(title="Stammtisch")
+    reg = register(event, "a@example.org")
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    html = client.get(reg.get_absolute_url()).content.decode()
+    assert "Abgesagt" in html and "Stornieren" not in html
+    assert client.get(reverse("events:registration_cancel", args=[reg.token]))["Location"] == reg.get_absolute_url()
+    with translation.override("de"):
+        assert str(Registration.Status.CANCELLED.label) == "Storniert"
+        assert str(Event.Status.CANCELLED.label) == "Abgesagt"
+        assert str(Registration._meta.get_field("cancelled_at").verbose_name) == "storniert"
+
+
+def test_cancel_question_in_english(client, make_event, register):
+    reg = register(make_event(), "a@example.org")
+    with translation.override("en"):
+        url = reverse("events:registration_cancel", args=[reg.token])
+    html = client.get(url).content.decode()
+    assert url.endswith("/cancel/") and "Really cancel?" in html and "Yes, cancel my registration" in html
+
+
+def test_registration_consent_links_the_privacy_notice(client, make_event):
+    event = make_event()
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert 'wie es die <a href="/datenschutz/">Datenschutzerklärung</a> beschreibt.' in html
+    english = client.get(f"/en/events/{event.slug}/").content.decode()
+    assert 'as the <a href="/en/privacy/">privacy notice</a> describes.' in english
 
 
 def test_tampered_link_gets_a_clear_page(client, make_event, register):
@@ -239,6 +302,7 @@ def test_tampered_link_gets_a_clear_page(client, make_event, register):
     assert "Dieser Link ist nicht gültig" in response.content.decode()
     response = client.post(reverse("events:registration", args=["x" * 80]), {"action": "cancel"})
     assert response.status_code == 404
+    assert client.post(reverse("events:registration_cancel", args=["x" * 80])).status_code == 404
     reg.refresh_from_db()
     assert reg.status == Registration.Status.CONFIRMED
 
@@ -369,7 +433,7 @@ def test_past_registration_cannot_be_cancelled(client, make_event, register):
     Event.objects.filter(pk=event.pk).update(
         start=timezone.now() - timedelta(days=2), end=timezone.now() - timedelta(days=2, hours=-2)
     )
-    response = client.post(reg.get_absolute_url(), {"action": "cancel"}, follow=True)
+    response = client.post(reverse("events:registration_cancel", args=[reg.token]), follow=True)
     assert "Diese Veranstaltung hat bereits stattgefunden." in response.content.decode()
     reg.refresh_from_db()
     assert reg.status == Registration.Status.CONFIRMED

@@ -397,3 +397,64 @@ def test_a_wrong_password_is_not_reported_as_marked_fields(client, member):
     assert "Bitte korrigieren Sie die markierten Felder." not in html
     signup = client.post("/konto/signup/", protected({"email": "kaputt", "password1": PASSWORD, "password2": PASSWORD}))
     assert "Bitte korrigieren Sie die markierten Felder." in signup.content.decode()
+
+
+# --- The first password of a new member, and "My account" -----------------------
+
+
+def _welcome_link(email: str) -> str:
+    mail = OutboxEmail.objects.filter(to=email, template="members/application_approved").get()
+    return next(
+        path
+        for path in re.findall(re.escape(settings.SITE_URL) + r"(/\S+)", mail.body_text)
+        if "/password/reset/key/" in path
+    )
+
+
+def test_first_password_page_is_a_first_time_set_whose_cancel_goes_to_the_member_area(client, db):
+    from tests.members.factories import member_admitted
+
+    member_admitted(email="neu@example.org")
+    page = client.get(_welcome_link("neu@example.org"), follow=True)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<title>Passwort festlegen" in html and ">Passwort festlegen</h1>" in html
+    assert "Passwort ändern" not in html
+    assert 'href="/konto/mitgliedschaft/"' in html and ">Abbrechen</a>" in html
+    assert 'form="logout-from-stage"' not in html and "/konto/logout/" not in html.split("<main", 1)[1]
+    set_url = page.redirect_chain[-1][0]
+    done = client.post(set_url, {"password1": "Vogtland-Erster-2026", "password2": "Vogtland-Erster-2026"})
+    assert done.status_code == 302
+    assert User.objects.get(email="neu@example.org").check_password("Vogtland-Erster-2026")
+
+
+def test_first_password_page_in_english(client, db):
+    from tests.members.factories import member_admitted
+
+    member_admitted(email="new@example.org", language="en")
+    html = client.get(_welcome_link("new@example.org"), follow=True).content.decode()
+    assert "Set your password" in html and 'href="/en/account/membership/"' in html and ">Cancel</a>" in html
+
+
+def test_password_reset_page_keeps_its_title_and_cancels_to_the_login(client, member):
+    client.post("/konto/password/reset/", protected({"email": "anna@example.org"}))
+    html = client.get(_link(OutboxEmail.objects.get().body_text), follow=True).content.decode()
+    assert "<title>Passwort ändern" in html and "Passwort festlegen" not in html
+    assert 'href="/konto/login/"' in html and ">Abbrechen</a>" in html
+
+
+def test_my_account_opens_the_member_area_for_members_and_the_addresses_for_others(client, member, member_user):
+    _login(client)
+    html = client.get("/").content.decode()
+    assert 'href="/konto/">Mein Konto</a>' in html
+    response = client.get("/konto/")
+    assert response.status_code == 302 and response["Location"] == "/konto/email/"
+    client.logout()
+    client.force_login(member_user)
+    response = client.get("/konto/")
+    assert response.status_code == 302 and response["Location"] == "/konto/mitgliedschaft/"
+    response = client.get("/en/account/")
+    assert response["Location"] == "/en/account/membership/"
+    client.logout()
+    response = client.get("/konto/")
+    assert response.status_code == 302 and response["Location"].startswith("/konto/login/")

@@ -34,6 +34,8 @@ def test_apply_confirm_approve_set_password_login_edit_and_list(
     assert confirm_mail.get_body(("html",)) is not None
     # 2. Confirm from the link in the received email; staff are told.
     page = client.get(_link(confirm_mail, "/bestaetigen/"))
+    assert page.status_code == 200 and "Antrag bestätigen" in page.content.decode()
+    page = client.post(_link(confirm_mail, "/bestaetigen/"))
     assert page.status_code == 200 and "Antrag bestätigt" in page.content.decode()
     [staff_mail] = smtp_sink.wait_for(1, to=settings.STAFF_NOTIFICATION_EMAIL)
     assert "Erzgebirge Software GmbH" in staff_mail["Subject"]

@@ -149,12 +149,49 @@ def test_confirm_link_valid_invalid_and_expired(client, make_application, settin
     token = token_from(services.application_confirm_url(application))
     bad = client.get(f"/mitglied-werden/bestaetigen/{token[:-3]}abc/")
     assert bad.status_code == 400 and "nicht gültig" in bad.content.decode()
-    ok = client.get(f"/mitglied-werden/bestaetigen/{token}/")
+    assert client.post(f"/mitglied-werden/bestaetigen/{token[:-3]}abc/").status_code == 400
+    ok = client.post(f"/mitglied-werden/bestaetigen/{token}/")
     assert ok.status_code == 200 and "Antrag bestätigt" in ok.content.decode()
     settings.MEMBERS_CONFIRM_MAX_AGE_HOURS = -1
     expired = client.get(f"/mitglied-werden/bestaetigen/{token}/")
     assert expired.status_code == 410 and "abgelaufen" in expired.content.decode()
     assert 'action="/mitglied-werden/neuer-link/"' in expired.content.decode()
+    assert client.post(f"/mitglied-werden/bestaetigen/{token}/").status_code == 410
+
+
+def test_confirm_link_asks_for_a_button_so_a_mail_scanner_confirms_nothing(client, make_application):
+    from members import services
+
+    application = make_application(confirmed=False)
+    OutboxEmail.objects.all().delete()
+    url = f"/mitglied-werden/bestaetigen/{token_from(services.application_confirm_url(application))}/"
+    for _ in range(2):  # a scanner may follow the link more than once
+        page = client.get(url)
+        html = page.content.decode()
+        assert page.status_code == 200 and "Antrag bestätigen" in html
+        assert '<form method="post">' in html and '<button type="submit"' in html and "Antrag bestätigt" not in html
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.UNCONFIRMED and not OutboxEmail.objects.exists()
+    done = client.post(url)
+    assert done.status_code == 200 and "Antrag bestätigt" in done.content.decode()
+    application.refresh_from_db()
+    assert application.status == MembershipApplication.Status.SUBMITTED
+    assert OutboxEmail.objects.filter(template="members/application_staff_notify").count() == 1
+    # Opened again after confirming, the link says so and changes nothing.
+    again = client.get(url)
+    assert "Antrag bestätigt" in again.content.decode()
+    assert client.post(url).status_code == 200
+    assert OutboxEmail.objects.count() == 1
+    assert client.put(url).status_code == 405
+
+
+def test_confirm_page_is_english_under_en(client, make_application):
+    from members import services
+
+    application = make_application(confirmed=False)
+    token = token_from(services.application_confirm_url(application))
+    html = client.get(f"/en/join/confirm/{token}/").content.decode()
+    assert "Confirm your application" in html and "Confirm application" in html
 
 
 def test_new_link_form_answers_the_same_for_any_address(client, make_application, form_protection_data):
@@ -166,6 +203,26 @@ def test_new_link_form_answers_the_same_for_any_address(client, make_application
     assert list(OutboxEmail.objects.values_list("to", flat=True)) == ["jens.meier@example.org"]
     response = client.post("/mitglied-werden/neuer-link/", {"email": "kaputt", **form_protection_data})
     assert response.status_code == 200 and "gültige E-Mail-Adresse" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"email": "kaputt"}, "Bitte gültige E-Mail-Adresse eingeben."),
+        ({"email": "jens.meier@example.org", "form_started": "kaputt"}, "Das Formular ist abgelaufen."),
+    ],
+    ids=["field", "form"],
+)
+def test_new_link_form_shows_each_error_once(client, data, message, form_protection_data):
+    response = client.post("/mitglied-werden/neuer-link/", {**form_protection_data, **data})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count(message) == 1, html[html.find("<main") :][:3000]
+
+
+def test_application_form_shows_a_form_error_once(client, membership_type):
+    html = client.post("/mitglied-werden/", {**application_post(membership_type), "form_started": "x"}).content
+    assert html.decode().count("Das Formular ist abgelaufen.") == 1
 
 
 def test_directory_lists_only_listed_members_and_hides_unchosen_fields(client, make_member):

@@ -115,3 +115,36 @@ def test_admin_publish_action_lifts_an_embargo(staff_client, make_item):
     )
     item.refresh_from_db()
     assert item.is_visible
+
+
+def test_demo_press_items_agree_with_the_demo_events_they_name(db, media_root):
+    from django.utils.formats import date_format
+
+    from events import demo as events_demo
+    from events.models import Event
+
+    pages_demo.load()
+    events_demo.load()
+    demo.load()
+    events = {event.title: event for event in Event.objects.all()}
+    for item in NewsItem.objects.prefetch_related("related_events"):
+        namesake = events.get(item.title.removeprefix("Rückblick: "))
+        related = list(item.related_events.all())
+        for event in [namesake, *related] if namesake else []:
+            # An item named like an event is its announcement (before it) or its report (after it).
+            assert event in related, item.title
+            if item.kind == NewsItem.Kind.REPORT:
+                assert item.published_at > event.end, item.title
+            else:
+                assert item.published_at < event.start, item.title
+            day = date_format(timezone.localtime(event.start), "DATE_FORMAT")
+            assert day in f"{item.lead} {item.body}", (item.title, day)
+    announcement = NewsItem.objects.get(slug="instrumente-fuer-die-digitale-zusammenarbeit")
+    event = Event.objects.get(slug="save-the-date-digitale-zusammenarbeit")
+    assert announcement.title == event.title and announcement.published_at < event.start
+    assert "2024" not in announcement.lead
+    report = NewsItem.objects.get(slug="mint-nachwuchs-smart-rail-connectivity-campus")
+    assert (
+        report.dateline_place == "Zwickau"
+        and report.published_at > Event.objects.get(slug="smartrailcampus-connectivity").end
+    )

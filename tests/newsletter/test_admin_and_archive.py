@@ -47,7 +47,9 @@ def test_send_pause_resume_cancel_actions_and_progress(
     monkeypatch.setattr(tasks.mailing_run_task, "delay", lambda pk: None)
 
     def act(action):
-        return admin_client.post("/admin/newsletter/mailing/", {"action": action, "_selected_action": [mailing.pk]})
+        # "post": "yes" is the button of the page on which "send now" asks first (the other actions ignore it).
+        data = {"action": action, "_selected_action": [mailing.pk], "post": "yes"}
+        return admin_client.post("/admin/newsletter/mailing/", data)
 
     with django_capture_on_commit_callbacks(execute=True):
         act("send_now")
@@ -184,3 +186,62 @@ def test_demo_content_is_idempotent(client):
     assert Topic.objects.count() == 4
     assert Mailing.objects.filter(status=Mailing.Status.SENT).count() == 2
     assert "Ein Jahr SWS Digital" in client.get("/newsletter/archiv/").content.decode()
+
+
+def test_mailing_keeps_the_line_breaks_the_author_typed_in_html_and_text(mailing, client):
+    from newsletter.rendering import mailing_render
+
+    Mailing.objects.filter(pk=mailing.pk).update(
+        # As the admin's textarea sends it: CRLF line ends.
+        body="Liebe Mitglieder,\r\n\r\nwir sehen uns.\r\n\r\nHerzliche Grüße aus Plauen\r\nIhre Geschäftsstelle",
+        status=Mailing.Status.SENT,
+        finished_at=timezone.now(),
+        in_archive=True,
+    )
+    mailing.refresh_from_db()
+    _subject, text, html = mailing_render(mailing, "de")
+    assert "<p>Herzliche Grüße aus Plauen<br>\nIhre Geschäftsstelle</p>" in html
+    assert "Herzliche Grüße aus Plauen\r\nIhre Geschäftsstelle" in text
+    archive = client.get(mailing.get_absolute_url()).content.decode()
+    assert "Herzliche Grüße aus Plauen<br>" in archive
+
+
+def test_send_now_first_shows_the_recipients_per_language_and_asks(
+    admin_client, mailing, subscribers, make_subscriber, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.contrib.admin.models import LogEntry
+
+    from newsletter import tasks
+
+    monkeypatch.setattr(tasks.mailing_prepare_task, "delay", lambda pk: None)
+    make_subscriber("offen@example.org", status=Subscriber.Status.PENDING)  # not confirmed: not counted
+    page = admin_client.post("/admin/newsletter/mailing/", {"action": "send_now", "_selected_action": [mailing.pk]})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Jetzt senden?" in html and "Neues aus dem Netzwerk &amp; mehr" in html
+    assert "Sie geht jetzt an 30 Abonnenten:" in html
+    assert "<li>Deutsch: 20</li>" in html and "<li>Englisch: 10</li>" in html
+    assert 'name="post" value="yes"' in html and 'name="action" value="send_now"' in html
+    assert f'name="_selected_action" value="{mailing.pk}"' in html and "Ja, jetzt senden" in html
+    assert 'href="/admin/newsletter/mailing/"' in html and "Nein, zurück" in html
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT  # asking sends nothing
+    assert not Delivery.objects.exists() and not LogEntry.objects.exists()  # and is not logged as sent
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/admin/newsletter/mailing/", {"action": "send_now", "_selected_action": [mailing.pk], "post": "yes"}
+        )
+    assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENDING
+    assert LogEntry.objects.get().get_change_message() == "Aktion: Jetzt senden"
+
+
+def test_send_now_confirmation_names_an_audience_without_english_text_and_skips_sent_mailings(
+    admin_client, mailing, subscribers
+):
+    Mailing.objects.filter(pk=mailing.pk).update(body_en="", audience_language="en")
+    sent = Mailing.objects.create(subject="Schon versandt", body="Text", status=Mailing.Status.SENT)
+    html = admin_client.post(
+        "/admin/newsletter/mailing/", {"action": "send_now", "_selected_action": [mailing.pk, sent.pk]}
+    ).content.decode()
+    assert "Sie geht jetzt an 10 Abonnenten:" in html and "<li>Englisch: 10</li>" in html and "Deutsch:" not in html
+    assert "Wer Englisch gewählt hat, erhält den deutschen." in html
+    assert "Schon versandt" in html and "Wird nicht erneut gesendet: Ihr Status ist „gesendet“." in html

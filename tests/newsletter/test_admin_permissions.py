@@ -17,7 +17,8 @@ def _no_broker(monkeypatch):
 
 
 def _act(client, action: str, mailing: Mailing):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [mailing.pk]})
+    # "post": "yes" confirms on the page "send now" shows first (the other actions do not ask).
+    return client.post(CHANGELIST, {"action": action, "_selected_action": [mailing.pk], "post": "yes"})
 
 
 @pytest.mark.parametrize("action", ["send_now", "schedule", "pause", "resume", "cancel"])

@@ -75,3 +75,28 @@ def test_blocks_carry_real_events_and_press_releases_with_absolute_links(make_su
     assert f"{settings.SITE_URL}/en/events/digitaltag-chemnitz/" in text
     assert f'<a href="{settings.SITE_URL}/en/events/digitaltag-chemnitz/"' in html
     assert f"October 24, {year}" in text or f"24 October {year}" in text
+
+
+def test_a_cancelled_or_postponed_event_in_the_next_events_says_so(make_subscriber, sending, settings):
+    year = timezone.now().year + 1
+    _event("Digitaltag Chemnitz", "digitaltag-chemnitz", datetime(year, 10, 24, 16, 0, tzinfo=BERLIN))
+    _event(
+        "Stammtisch Annaberg", "stammtisch", datetime(year, 10, 25, 18, 0, tzinfo=BERLIN), status=Event.Status.CANCELLED
+    )
+    _event("Gipfel", "gipfel", datetime(year, 10, 26, 9, 0, tzinfo=BERLIN), status=Event.Status.POSTPONED)
+    make_subscriber("de@example.org")
+    make_subscriber("en@example.org", language="en")
+    Mailing.objects.filter(pk=sending.pk).update(include_events=True)
+    services.mailing_deliveries_prepare(mailing_id=sending.pk)
+    assert services.mailing_run(mailing_id=sending.pk, seconds=60).outcome == "done"
+
+    html, text = _html_and_text("de@example.org")
+    assert (
+        f"- 25. Oktober {year}, 18:00 Uhr: Stammtisch Annaberg (abgesagt): {settings.SITE_URL}/termine/stammtisch/"
+        in (text)
+    )
+    assert "Gipfel (verschoben)" in text
+    assert f"- 24. Oktober {year}, 16:00 Uhr: Digitaltag Chemnitz: " in text  # the others carry no note
+    assert "Stammtisch Annaberg</a> <strong>(abgesagt)</strong>" in html
+    html, text = _html_and_text("en@example.org")
+    assert "Stammtisch Annaberg (cancelled)" in text and "Gipfel (postponed)" in text

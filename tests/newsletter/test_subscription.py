@@ -198,3 +198,48 @@ def test_clean_up_drops_old_unconfirmed_requests_of_people_who_confirmed_a_later
     assert services.subscribers_unconfirmed_delete() == 0
     assert list(Consent.objects.filter(email="zweimal@example.org").values_list("pk", flat=True)) == [second.consent_id]
     assert Consent.objects.get(pk=second.consent_id).confirmed_at is not None
+
+
+def _started(seconds_ago: float) -> str:
+    import time
+
+    return signing.dumps(time.time() - seconds_ago, salt="swsdigital.core.forms.started")
+
+
+@pytest.mark.parametrize("source", ["home", ""], ids=["box", "page"])
+def test_a_person_who_autofills_the_one_field_box_in_under_three_seconds_is_not_taken_for_a_bot(
+    client, settings, source
+):
+    settings.FORM_MIN_FILL_SECONDS = 3
+    data = {"source": source, "language": "de", "email": "schnell@example.org", "consent": "on", "homepage": ""}
+    # Autofill the address, tick the box, press the button: a second and a half after the page came.
+    response = client.post("/newsletter/", {**data, "form_started": _started(1.5)})
+    assert response.status_code == 302
+    assert Subscriber.objects.filter(email="schnell@example.org").exists()
+
+
+def test_the_box_still_refuses_a_submission_at_once(client, settings):
+    settings.FORM_MIN_FILL_SECONDS = 3
+    data = {"language": "de", "email": "bot@example.org", "consent": "on", "homepage": "", "form_started": _started(0)}
+    response = client.post("/newsletter/", data)
+    assert response.status_code == 400 and response.context["form"].has_error("__all__", code="too_fast")
+    assert not Subscriber.objects.exists()
+
+
+def test_the_fill_time_scales_with_what_a_person_must_fill_in(settings, membership_type_for_fill_time):
+    from members.forms import ApplicationForm, LinkResendForm
+    from newsletter.forms import SubscribeForm
+
+    settings.FORM_MIN_FILL_SECONDS = 3
+    assert SubscribeForm(data={})._min_fill_seconds() == 1.0  # email and consent; the language list starts chosen
+    assert LinkResendForm(data={})._min_fill_seconds() == 0.5
+    assert ApplicationForm(data={})._min_fill_seconds() == 3  # a long form: the setting is the ceiling
+    settings.FORM_MIN_FILL_SECONDS = 0
+    assert SubscribeForm(data={})._min_fill_seconds() == 0
+
+
+@pytest.fixture
+def membership_type_for_fill_time(db):
+    from members.models import MembershipType
+
+    return MembershipType.objects.create(slug="klein", name_de="Klein", category="company", annual_fee="240.00")

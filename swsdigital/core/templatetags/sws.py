@@ -4,6 +4,7 @@ from django import forms, template
 from django.utils.http import urlencode
 
 from swsdigital.core.markdown import render_markdown
+from swsdigital.core.money import money_format
 
 register = template.Library()
 
@@ -12,6 +13,12 @@ register = template.Library()
 def markdown_filter(text: str):
     """Render Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter(name="money")
+def money_filter(amount) -> str:
+    """Show an amount in euros in the active language ("1.800,00 €", "€1,800.00")."""
+    return money_format(amount)
 
 
 @register.simple_tag(takes_context=True)
