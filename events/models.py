@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from swsdigital.core.images import validate_image_upload
 
@@ -203,6 +204,14 @@ class Event(models.Model):
             return "closed"
         return "open"
 
+    def registration_state_counted(self, *, confirmed: int, waiting: int, now=None) -> str:
+        """Return registration_state(), with "waitlist" or "full" for an open event that has no place left."""
+        state = self.registration_state(now)
+        # As registration_create decides: a place is free while one more fits and nobody waits ahead.
+        if state == "open" and self.capacity is not None and (confirmed >= self.capacity or waiting):
+            return "waitlist" if self.waitlist_enabled else "full"
+        return state
+
 
 class Registration(models.Model):
     """A person's places at an event: confirmed, on the waiting list, or cancelled."""
@@ -210,7 +219,8 @@ class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("Confirmed")
         WAITING = "waiting", _("Waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
+        # A participant's cancellation is "storniert"; "abgesagt" is the organiser calling off an event.
+        CANCELLED = "cancelled", pgettext_lazy("registration status", "Cancelled")
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
@@ -231,7 +241,7 @@ class Registration(models.Model):
     token = models.CharField(_("token"), max_length=64, unique=True, default=_token, editable=False)
     created_at = models.DateTimeField(_("registered"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(pgettext_lazy("registration", "cancelled"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)

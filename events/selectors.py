@@ -5,7 +5,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Event, Registration, Series, Topic
@@ -51,10 +52,29 @@ def events_next_change(now: datetime) -> datetime | None:
     return min((moment for moment in found.values() if moment is not None), default=None)
 
 
+def _with_places(qs: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate confirmed places and waiting people, as subqueries of the one query (no query per event)."""
+    registrations = Registration.objects.filter(event=OuterRef("pk")).order_by().values("event")
+    confirmed = registrations.filter(status=Registration.Status.CONFIRMED).annotate(n=Sum("places")).values("n")
+    waiting = registrations.filter(status=Registration.Status.WAITING).annotate(n=Count("pk")).values("n")
+    return qs.annotate(places_confirmed=Coalesce(Subquery(confirmed), 0), places_waiting=Coalesce(Subquery(waiting), 0))
+
+
 def events_upcoming(*, limit: int | None = None, **filters) -> QuerySet[Event]:
-    """Return the next published events (not yet ended), soonest first."""
-    qs = events_public(**filters).filter(end__gte=timezone.now()).order_by("start", "pk")
+    """Return the next published events (not yet ended), soonest first, with their places counted."""
+    qs = _with_places(events_public(**filters)).filter(end__gte=timezone.now()).order_by("start", "pk")
     return qs[:limit] if limit else qs
+
+
+def events_with_state(events) -> list[Event]:
+    """Return the events of a list with ``card_state``: the registration state with the places counted."""
+    now = timezone.now()
+    events = list(events)
+    for event in events:
+        event.card_state = event.registration_state_counted(
+            confirmed=event.places_confirmed, waiting=event.places_waiting, now=now
+        )
+    return events
 
 
 def events_past(**filters) -> QuerySet[Event]:
@@ -63,11 +83,12 @@ def events_past(**filters) -> QuerySet[Event]:
 
 
 def events_in_month(*, year: int, month: int, **filters) -> list[Event]:
-    """Return the published events overlapping a month (Berlin time), by start."""
+    """Return the published events overlapping a month (Berlin time), by start, with their card state."""
     first = datetime.combine(date(year, month, 1), time.min, tzinfo=_tz)
     last_day = calendar.monthrange(year, month)[1]
     after = datetime.combine(date(year, month, last_day) + timedelta(days=1), time.min, tzinfo=_tz)
-    return list(events_public(**filters).filter(start__lt=after, end__gte=first).order_by("start", "pk"))
+    qs = _with_places(events_public(**filters)).filter(start__lt=after, end__gte=first).order_by("start", "pk")
+    return events_with_state(qs)
 
 
 def month_weeks(*, year: int, month: int, events: list[Event]) -> list[list[dict]]:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
@@ -60,10 +60,11 @@ def event_list(request):
     """Upcoming events grouped by month, with filters."""
     form, filters = _filters(request)
     page_obj = paginate(selectors.events_upcoming(**filters), page=request.GET.get("page"), per_page=30)
+    events = selectors.events_with_state(page_obj.object_list)
     return render(
         request,
         "events/event_list.html",
-        {"form": form, "page_obj": page_obj, "events": page_obj.object_list, **_list_context(request, filters)},
+        {"form": form, "page_obj": page_obj, "events": events, **_list_context(request, filters)},
     )
 
 
@@ -302,24 +303,39 @@ def event_feed(request):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def registration_detail(request, token: str):
-    """A participant's personal page: status, calendar file and cancellation."""
+    """A participant's personal page: status, calendar file and the way to cancel."""
     registration = selectors.registration_get_by_token(token=token)
     if registration is None or registration.anonymised_at:
         return render(request, "events/registration_invalid.html", status=404)
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        if registration.event.is_past:
-            messages.error(request, _("This event has already taken place."))
-        else:
-            services.registration_cancel(registration=registration)
-            messages.success(request, _("Your registration has been cancelled."))
-        return redirect(registration.get_absolute_url())
+    if request.method == "POST":  # the one-step cancel button of pages opened before the question was asked
+        return redirect("events:registration_cancel", token=registration.token)
     context = {
         "registration": registration,
         "event": registration.event,
         "waiting_position": selectors.registration_waiting_position(registration=registration),
     }
     return render(request, "events/registration_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def registration_cancel(request, token: str):
+    """Ask once whether to cancel (GET); the button of that page cancels (POST)."""
+    registration = selectors.registration_get_by_token(token=token)
+    if registration is None or registration.anonymised_at:
+        return render(request, "events/registration_invalid.html", status=404)
+    event = registration.event
+    if event.is_past:
+        messages.error(request, _("This event has already taken place."))
+        return redirect(registration.get_absolute_url())
+    if registration.status == Registration.Status.CANCELLED or event.is_cancelled:
+        return redirect(registration.get_absolute_url())
+    if request.method == "POST":
+        services.registration_cancel(registration=registration)
+        messages.success(request, _("Your registration has been cancelled."))
+        return redirect(registration.get_absolute_url())
+    return render(request, "events/registration_cancel.html", {"registration": registration, "event": event})
 
 
 @require_GET

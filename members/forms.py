@@ -8,12 +8,12 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelChoiceField, SafeModelMultipleChoiceField
 from swsdigital.core.images import ImageUploadField
+from swsdigital.core.money import money_format
 
 from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic
 from .selectors import membership_types_offered
@@ -27,8 +27,7 @@ PERSON_NAME_FIELDS = dict.fromkeys(("title", "first_name", "last_name", "role"),
 
 class MembershipTypeField(SafeModelChoiceField):
     def label_from_instance(self, obj: MembershipType) -> str:
-        fee = number_format(obj.annual_fee, decimal_pos=2, use_l10n=True)
-        return _("%(name)s – %(fee)s € per year") % {"name": obj.name, "fee": fee}
+        return _("%(name)s – %(fee)s per year") % {"name": obj.name, "fee": money_format(obj.annual_fee)}
 
 
 class TopicsField(SafeModelMultipleChoiceField):
@@ -117,6 +116,7 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
                 "website",
                 "description",
                 "logo",
+                css_id="join-organisation",
             ),
             Fieldset(
                 _("Main contact"),
@@ -124,8 +124,9 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
                 Div(Div("first_name", css_class="col-md-6"), Div("last_name", css_class="col-md-6"), css_class="row"),
                 "role",
                 Div(Div("email", css_class="col-md-6"), Div("phone", css_class="col-md-6"), css_class="row"),
+                css_id="join-contact",
             ),
-            Fieldset(_("Membership"), "membership_type", "topics"),
+            Fieldset(_("Membership"), "membership_type", "topics", css_id="join-membership"),
             Fieldset(
                 _("SEPA direct debit (optional)"),
                 HTML(
@@ -136,6 +137,7 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
                 "sepa_mandate",
                 "sepa_account_holder",
                 Div(Div("sepa_iban", css_class="col-md-8"), Div("sepa_bic", css_class="col-md-4"), css_class="row"),
+                css_id="join-sepa",
             ),
             Fieldset(
                 _("Consents"),
@@ -148,11 +150,24 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
                 "directory_listed",
                 "directory_fields",
                 "newsletter",
+                css_id="join-consents",
             ),
             "submission_token",
             Div("homepage", css_class="hp-field", aria_hidden="true"),
             "form_started",
         )
+
+    def sections(self) -> list[dict]:
+        """Return the form's sections for its outline: anchor, title and the number of errors in each."""
+        return [
+            {
+                "id": part.css_id,
+                "title": part.legend,
+                "errors": sum(len(self.errors.get(pointer.name, ())) for pointer in part.get_field_names()),
+            }
+            for part in self.helper.layout.fields
+            if isinstance(part, Fieldset)
+        ]
 
     def clean_sepa_iban(self) -> str:
         value = iban_normalise(self.cleaned_data.get("sepa_iban", ""))

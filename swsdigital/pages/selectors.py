@@ -28,14 +28,14 @@ def legal_page_get(*, kind: str) -> LegalPage | None:
 
 def home_sections() -> dict:
     """Return what the home page shows, each part from its own app's selectors."""
-    from events.selectors import events_upcoming
+    from events.selectors import events_upcoming, events_with_state
     from members.selectors import member_count
     from news.selectors import news_latest
 
     profile = site_profile_get()
     members = member_count()
     return {
-        "events": list(events_upcoming(limit=3)),
+        "events": events_with_state(events_upcoming(limit=3)),
         "news": list(news_latest(limit=3)),
         "figures": {
             "members": members or profile.members_count_fallback,

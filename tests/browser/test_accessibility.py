@@ -147,7 +147,7 @@ def test_errors_are_tied_to_their_fields_and_announced(page, site, language):
 
 def test_keyboard_focus_is_visible(page, site):
     page.goto("/mitglied-werden/")
-    for selector in ["main a", "main input[name=name]", "main form button[type=submit]"]:
+    for selector in ["main a:visible", "main input[name=name]", "main form button[type=submit]"]:
         element = page.locator(selector).first
         element.focus()
         page.keyboard.press("Shift+Tab")
