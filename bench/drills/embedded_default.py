@@ -715,7 +715,8 @@ Command: `python bench/drills/run.py {NAME}` (about 1½ minutes).
 
 What happens: the portal runs as `make run` starts it — `manage.py run_local`, i.e. Django's threaded
 `runserver` and one Celery worker with embedded beat (thread pool of 4) — with `DATABASE_URL` and `REDIS_URL`
-unset, so on SQLite (WAL, `transaction_mode` IMMEDIATE, busy timeout 20 s), kombu's filesystem broker and the
+unset, so on SQLite (WAL, `BEGIN IMMEDIATE` for posts and tasks, `BEGIN DEFERRED` for page views, busy
+timeout 20 s), kombu's filesystem broker and the
 file cache, in a fresh `VAR_DIR` under /tmp prepared with `migrate` and `load_demo`; page cache on, `DEBUG` on,
 as `make run` has them. Emails go to the drill's SMTP sink (`EMAIL_URL`). Changed for the drill, through the
 environment: `FORM_MIN_FILL_SECONDS=0` and the per-IP limits (`MEMBERS_JOIN_RATE_LIMIT`,
@@ -745,9 +746,9 @@ another's). Every email the outbox queued reached the sink once.
 What sets the pace is the web server more than SQLite: `runserver` is one Python process with a thread per
 connection, and it was busy {web_cpu:.0f} of the {figures["seconds"]:.0f} s (with Python's global interpreter
 lock one process uses about one core at most). {hit_share:.0%} of the reads came from the page cache; the others
-were rendered, because every registration starts a new cache generation. SQLite has one write lock, and with
-`ATOMIC_REQUESTS` and `BEGIN IMMEDIATE` every request that reaches a view takes it — a rendered page as well as
-a form post — so they queue: the slowest write took {max(writes, default=0):.1f} s, the slowest read
+were rendered, because every registration starts a new cache generation. SQLite has one write lock: every form
+post takes it at `BEGIN IMMEDIATE`, so posts queue, while page views read in deferred transactions beside them
+(WAL): the slowest write took {max(writes, default=0):.1f} s, the slowest read
 {max(reads, default=0):.1f} s ({"below" if max(writes + reads, default=0) < 20 else "past"} the `SQLITE_BUSY_TIMEOUT`
 of 20 s, after which a request still waiting fails with "database is locked").
 
@@ -760,17 +761,13 @@ ignores and renames it into place, which is atomic, and skips (and logs) a file 
 stopping; `tests/core/test_broker_filesystem.py` (2,000 messages published while the consumer polls: kombu's
 own transport lost 115 of them in a try, this one none).
 
-Seen in two runs, not fixed: while other work kept this machine's load near 10 (two cores), a page that missed
-the page cache (a press release in one run, the events list in the other) waited more than 20 s at `BEGIN
-IMMEDIATE` and failed with "database is locked" (a 500); the slowest writes of those runs took 21.9 and 19.8 s.
-Every request that reaches a view takes SQLite's write lock (`ATOMIC_REQUESTS` with `transaction_mode`
-IMMEDIATE) and keeps it until the view returns, its page rendered, so pages that miss the cache are rendered one at a
-time, and when the CPU is scarce the queue for the lock grows past the timeout; SQLite's busy wait does not help,
-as it does not serve the longest waiter first (one that has waited a while polls every 100 ms, newcomers after 1
-to 5 ms). In a scratch copy in which GET requests ran without a transaction, the slowest read stayed at 1.6–2.0 s
-and the slowest write at 2.5–4.2 s in three runs (machine load 4 to 7), though fewer pages a second were served
-(38–50 against 51–90 in the runs with it). Reads need no write lock; taking it from them changes every GET view
-that writes, so that is left as a decision, not made here.
+Also found, and changed after it: while other work kept this machine's load near 10 (two cores), a page that
+missed the page cache waited more than 20 s at `BEGIN IMMEDIATE` and failed with "database is locked" (a 500),
+once in each of two runs: every request that reached a view took SQLite's write lock until its page was
+rendered, so pages were rendered one at a time behind every post. Page views (GET, HEAD, OPTIONS) now start
+their transaction DEFERRED (`swsdigital.core.sqlite`, `tests/core/test_settings.py::
+test_reading_requests_do_not_wait_for_the_write_lock_but_writers_do`); posts, tasks and commands keep IMMEDIATE.
+Before the change the slowest page of the passing runs took 5.6–11.8 s and the slowest write 4.5–6.8 s.
 """
     report(TITLE, body)
 
