@@ -35,6 +35,7 @@ CLOSED_MESSAGES = {
     "past": _("This event has already taken place."),
     "not_yet": _("Registration for this event is not open yet."),
     "closed": _("Registration for this event has closed."),
+    "full": _("This event is fully booked."),
 }
 
 
@@ -162,7 +163,7 @@ def registration_create(
         elif event.waitlist_enabled:
             status = Status.WAITING
         else:
-            raise RegistrationError(_("This event is fully booked."), code="full")
+            raise RegistrationError(CLOSED_MESSAGES["full"], code="full")
         now = timezone.now()
         registration = Registration(
             event=event,

@@ -194,7 +194,13 @@ def event_detail(request, slug: str):
     event = selectors.event_get(slug=slug, preview=staff_can(request.user, "events.view_event"))
     if event is None:
         raise Http404(_("This event does not exist or is not published."))
-    state = event.registration_state()
+    places = selectors.event_places(event=event) if event.capacity else None
+    if places:
+        # A full event without a waiting list offers no form (the card says "ausgebucht" as well).
+        state = event.registration_state_counted(confirmed=places["confirmed"], waiting=places["waiting"])
+        state = "open" if state == "waitlist" else state
+    else:
+        state = event.registration_state()
     if state == "open" and not services.registration_allowed_for(event=event, user=request.user):
         state = "members_only"
     own = selectors.registration_of(event=event, user=request.user)
@@ -257,7 +263,7 @@ def event_detail(request, slug: str):
             "state": state,
             "closed_message": _closed_message(state),
             "own_registration": own,
-            "places": selectors.event_places(event=event) if event.capacity else None,
+            "places": places,
             "calendar_links": _calendar_links(event),
             "json_ld": _json_ld(event),
             "series_webcal_url": _webcal(_feed_url({"series": event.series.slug})) if event.series else "",

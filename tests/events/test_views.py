@@ -451,3 +451,20 @@ def test_feed_with_an_unknown_series_is_empty(client, make_event):
     make_event()
     response = client.get(reverse("events:feed"), {"series": "gibt-es-nicht"})
     assert response.status_code == 200 and b"BEGIN:VEVENT" not in response.content
+
+
+def test_a_full_event_without_waiting_list_offers_no_form(client, make_event, register, form_protection_data):
+    """The form promised a waiting list that the event does not have, then refused with "ausgebucht"."""
+    event = make_event(capacity=1, waitlist_enabled=False)
+    register(event, "erste@example.org")
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "Diese Veranstaltung ist ausgebucht." in html
+    assert 'name="email"' not in html and "Warteliste" not in html
+    response = client.post(event.get_absolute_url(), _post_data(form_protection_data, email="spaet@example.org"))
+    assert response.status_code == 302
+    assert not Registration.objects.filter(email="spaet@example.org").exists()
+    # With a waiting list the form stays and says where the registration will go.
+    waitlisted = make_event(capacity=1)
+    register(waitlisted, "erste@example.org")
+    html = client.get(waitlisted.get_absolute_url()).content.decode()
+    assert 'name="email"' in html and "Warteliste" in html
