@@ -198,6 +198,9 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "SWS Digital"
+# Accept the code of the 30-second step before or after as well (RFC 6238 §5.2): a code typed as the step
+# turns, or a phone clock a few seconds off, is not refused; allauth still refuses a code used twice.
+MFA_TOTP_TOLERANCE = 1
 # Staff must set up a second factor before they reach the admin.
 ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 
