@@ -169,7 +169,7 @@ class EventAdmin(SafeChangeListMixin, admin.ModelAdmin):
     def message_view(self, request, pk: int):
         event = get_object_or_404(Event, pk=pk)
         if not self.has_change_permission(request, event):
-            return redirect("admin:index")
+            raise PermissionDenied
         form = ParticipantMessageForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             count = services.event_message_participants(

@@ -67,7 +67,7 @@ class SubscriberAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     def _upload(self, request, *, title: str, help_text: str, handle):
         if not self.has_change_permission(request):
-            return redirect("admin:newsletter_subscriber_changelist")
+            raise PermissionDenied
         form = CsvUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             handle(form)
