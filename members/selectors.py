@@ -125,3 +125,28 @@ def applications_newsletter_optins(*, since=None) -> list[dict]:
     if since is not None:
         qs = qs.filter(confirmed_at__gte=since)
     return list(qs.order_by("confirmed_at").values("email", "language", "confirmed_at"))
+
+
+def members_in_year(*, year: int) -> QuerySet[Member]:
+    """Return the members who belonged to the association during ``year``, with type and main contact loaded.
+
+    Joined by the year's end, and not gone before it began: a resignation (confirmed or still to be confirmed)
+    that took effect earlier, or an ended membership without a date, leaves the member out.
+    """
+    import datetime
+
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (
+        Member.objects.filter(joined_on__lte=end)
+        .exclude(resignation_effective_on__lt=start)
+        .exclude(Q(status=Member.Status.ENDED) & Q(resignation_effective_on__isnull=True))
+        .select_related("membership_type")
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.filter(is_main=True).select_related("user"),
+                to_attr="main_contacts",
+            )
+        )
+        .order_by("number")
+    )

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "events",
     "news",
     "newsletter",
+    "fees",  # depends on members only
 ]
 
 MIDDLEWARE = [
@@ -455,3 +456,13 @@ CELERY_BEAT_SCHEDULE["newsletter-membership-optins"] = {
     "task": "newsletter.tasks.subscribers_invite_from_applications_task",
     "schedule": env.float("NEWSLETTER_MEMBERSHIP_OPTIN_SECONDS", default=3600.0),
 }
+
+# --- Fees -------------------------------------------------------------------
+# The joining year's fee, per the statutes: "full", "pro_rata" (by month, from the joining month) or "none".
+FEES_JOINING_YEAR_RULE = env.str("FEES_JOINING_YEAR_RULE", default="full")
+if FEES_JOINING_YEAR_RULE not in ("full", "pro_rata", "none"):
+    raise ImproperlyConfigured("FEES_JOINING_YEAR_RULE must be full, pro_rata or none.")
+# Days between the invoice (the direct debit's pre-notification) and the collection date; a run refuses fewer.
+FEES_PRENOTIFICATION_DAYS = env.int("FEES_PRENOTIFICATION_DAYS", default=14)
+# Days a transfer payer has from the invoice date.
+FEES_PAYMENT_DAYS = env.int("FEES_PAYMENT_DAYS", default=30)

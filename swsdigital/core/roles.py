@@ -58,10 +58,14 @@ ROLES: dict[str, dict] = {
     },
     # Members read-only, plus their bank data (IBAN, account holder, mandate); invoices and payments with fees.
     TREASURER: {
-        "description": "Treasurer: members read-only with their bank details",
+        "description": "Treasurer: members read-only with their bank details, fees, invoices and payments",
         "permissions": [
             *_view("members", "member", "contact", "membershipapplication", "membershiptype"),
             "members.view_bank_data",
+            *_crud("fees", "feerate", "memberfee"),
+            *_view("fees", "duesrun", "invoice"),
+            "fees.run_dues",
+            "fees.change_invoice",  # its state only: cancellation, payments
         ],
     },
     # Consents, the audit trail, erasure and access requests.

@@ -1,0 +1,205 @@
+"""The treasurer's fee tools: rates, individual fees, the dues run with its preview, invoices (read-only)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.money import money_format
+from swsdigital.core.staff import action_confirmation, staff_action
+
+from . import services
+from .forms import CancelForm, DuesRunForm
+from .models import DuesRun, FeeRate, Invoice, MemberFee
+
+
+def _latest_run_year() -> int | None:
+    return DuesRun.objects.order_by("-year").values_list("year", flat=True).first()
+
+
+@admin.register(FeeRate)
+class FeeRateAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """A rate used by a dues run is history: it stays as it was; a change takes effect from a later year."""
+
+    list_display = ("membership_type", "valid_from_year", "amount_display")
+    list_filter = ("membership_type", "valid_from_year")
+    list_select_related = ("membership_type",)
+
+    @admin.display(description=_("annual fee"), ordering="amount")
+    def amount_display(self, obj: FeeRate) -> str:
+        return money_format(obj.amount)
+
+    def _used(self, obj: FeeRate | None) -> bool:
+        latest = _latest_run_year()
+        return obj is not None and latest is not None and obj.valid_from_year <= latest
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and not self._used(obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._used(obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        latest = _latest_run_year()
+
+        class RateForm(form):
+            def clean_valid_from_year(self):
+                year = self.cleaned_data["valid_from_year"]
+                if latest is not None and year <= latest:
+                    raise ValidationError(
+                        _("The fees for %(year)s have been invoiced: a new rate can take effect from %(next)s.")
+                        % {"year": latest, "next": latest + 1}
+                    )
+                return year
+
+        return RateForm
+
+
+@admin.register(MemberFee)
+class MemberFeeAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    list_display = ("member", "amount_display", "valid_from_year", "valid_until_year", "reason")
+    list_filter = ("valid_from_year",)
+    search_fields = ("member__name", "=member__number", "reason")
+    autocomplete_fields = ("member",)
+    list_select_related = ("member",)
+
+    @admin.display(description=_("annual fee"), ordering="amount")
+    def amount_display(self, obj: MemberFee) -> str:
+        return money_format(obj.amount)
+
+
+@admin.register(DuesRun)
+class DuesRunAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """The runs done so far; "Run the dues" previews a year and, confirmed, issues its invoices."""
+
+    list_display = ("year", "invoice_date", "collection_date", "invoice_count", "total_display", "updated_at")
+    readonly_fields = ("year", "invoice_date", "collection_date", "invoice_count", "total", "created_by", "created_at")
+    change_list_template = "fees/admin/duesrun_changelist.html"
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, obj: DuesRun) -> str:
+        return money_format(obj.total)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # runs are made by the run page, never typed in
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path("run/", self.admin_site.admin_view(self.run_view), name="fees_duesrun_run"),
+            *super().get_urls(),
+        ]
+
+    def run_view(self, request):
+        """Preview a fee year's invoices; the confirmation issues them (idempotently)."""
+        if not request.user.has_perm("fees.run_dues"):
+            raise PermissionDenied
+        data = request.POST if request.method == "POST" else None
+        form = DuesRunForm(data, initial=DuesRunForm.initial_values())
+        preview = None
+        if form.is_valid():
+            values = form.cleaned_data
+            if request.POST.get("confirm") == "yes":
+                result = services.dues_run(**values, by=request.user)
+                if result.created:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(count)d invoice issued for %(year)s (%(total)s).",
+                            "%(count)d invoices issued for %(year)s (%(total)s).",
+                            result.created,
+                        )
+                        % {"count": result.created, "year": values["year"], "total": money_format(result.total)},
+                        messages.SUCCESS,
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        _("Nothing to do: every member who owes the fee for %(year)s has their invoice already.")
+                        % {"year": values["year"]},
+                        messages.INFO,
+                    )
+                return redirect(reverse("admin:fees_invoice_changelist") + f"?year={values['year']}")
+            preview = services.dues_preview(**values)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Run the dues"),
+            "opts": self.model._meta,
+            "form": form,
+            "preview": preview,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "fees/admin/dues_run.html", context)
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """Issued invoices, read-only: a mistake is corrected by a cancellation invoice (action) and a new one."""
+
+    list_display = (
+        "number", "recipient_name", "year", "amount_display", "method", "status", "kind", "invoice_date", "due_date",
+    )  # fmt: skip
+    list_filter = ("year", "status", "method", "kind", "membership_type_name", "is_public_body")
+    search_fields = ("=number", "recipient_name", "=member__number")
+    list_select_related = ("member",)
+    date_hierarchy = "invoice_date"
+    actions = ("cancel",)
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "dues_key"]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: Invoice) -> str:
+        return money_format(obj.amount)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # every field is read-only: nothing is ever saved through the form
+
+    @staff_action(description=_("Cancel the selected invoices (cancellation invoice)"), permissions=["change"])
+    def cancel(self, request, queryset):
+        form = CancelForm(request.POST if request.POST.get("post") == "yes" else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Cancel invoices"),
+                "opts": self.model._meta,
+                "invoices": queryset,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "changelist_url": request.get_full_path(),
+            }
+            return action_confirmation(request, "fees/admin/invoice_cancel.html", context)
+        done = 0
+        for invoice in queryset:
+            try:
+                services.invoice_cancel(invoice=invoice, reason=form.cleaned_data["reason"], by=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%d invoice cancelled.", "%d invoices cancelled.", done) % done,
+                messages.SUCCESS,
+            )
+        return None

@@ -1,0 +1,49 @@
+"""The treasurer's forms: a dues run's year and dates, a cancellation's reason."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .services import dues_dates_check
+
+
+class DuesRunForm(forms.Form):
+    year = forms.IntegerField(label=_("Fee year"), min_value=2000, max_value=2100)
+    invoice_date = forms.DateField(label=_("Invoice date"), widget=AdminDateWidget)
+    collection_date = forms.DateField(
+        label=_("Collection date"),
+        widget=AdminDateWidget,
+        help_text=_("The day the direct debits are collected; at least %(days)s days after the invoice date.")
+        % {"days": settings.FEES_PRENOTIFICATION_DAYS},
+    )
+
+    @classmethod
+    def initial_values(cls) -> dict:
+        today = timezone.localdate()
+        year = today.year + 1 if today.month >= 10 else today.year
+        return {
+            "year": year,
+            "invoice_date": today,
+            "collection_date": today + datetime.timedelta(days=settings.FEES_PRENOTIFICATION_DAYS + 7),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                dues_dates_check(**{name: cleaned[name] for name in ("year", "invoice_date", "collection_date")})
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    self.add_error(field, errors)
+        return cleaned
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the cancellation"), max_length=300, strip=True)

@@ -1,0 +1,210 @@
+"""Membership fees: the rates per membership type and year, individual fees, dues runs and invoices.
+
+An issued invoice is a document: its fields never change and it is never deleted (a mistake is
+corrected by a cancellation invoice and a new one). Only its state — open, paid, cancelled — moves.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, MembershipType
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+NON_NEGATIVE = [MinValueValidator(Decimal("0.00"))]
+
+
+class FeeRate(models.Model):
+    """The annual fee of a membership type from a given year on (until a later rate takes over)."""
+
+    membership_type = models.ForeignKey(
+        MembershipType, on_delete=models.PROTECT, related_name="+", verbose_name=_("membership type")
+    )
+    valid_from_year = models.PositiveSmallIntegerField(_("valid from year"), validators=YEAR_VALIDATORS)
+    amount = models.DecimalField(_("annual fee (EUR)"), max_digits=8, decimal_places=2, validators=NON_NEGATIVE)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fee rate")
+        verbose_name_plural = _("fee rates")
+        ordering = ["membership_type__position", "membership_type__name_de", "-valid_from_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["membership_type", "valid_from_year"], name="fees_rate_type_year_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_type}: {self.amount} EUR ab {self.valid_from_year}"
+
+
+class MemberFee(models.Model):
+    """An individual fee for one member (reduced, or 0 for waived), for a span of years, with the reason."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", verbose_name=_("member"))
+    valid_from_year = models.PositiveSmallIntegerField(_("from year"), validators=YEAR_VALIDATORS)
+    valid_until_year = models.PositiveSmallIntegerField(
+        _("until year"), null=True, blank=True, validators=YEAR_VALIDATORS, help_text=_("Empty: until changed.")
+    )
+    amount = models.DecimalField(
+        _("annual fee (EUR)"), max_digits=8, decimal_places=2, validators=NON_NEGATIVE, help_text=_("0 waives the fee.")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("individual fee")
+        verbose_name_plural = _("individual fees")
+        ordering = ["member__name", "-valid_from_year"]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.amount} EUR"
+
+    def clean(self) -> None:
+        if self.valid_until_year is not None and self.valid_until_year < self.valid_from_year:
+            raise ValidationError({"valid_until_year": _("The last year cannot lie before the first.")})
+
+
+class DuesRun(models.Model):
+    """The yearly dues run: one per fee year; its row is locked while invoices are created."""
+
+    year = models.PositiveSmallIntegerField(_("fee year"), unique=True, validators=YEAR_VALIDATORS)
+    invoice_date = models.DateField(_("invoice date"))
+    collection_date = models.DateField(_("collection date"))
+    invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
+    total = models.DecimalField(_("total (EUR)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last run"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dues run")
+        verbose_name_plural = _("dues runs")
+        ordering = ["-year"]
+        permissions = [("run_dues", _("Can run the yearly dues"))]
+
+    def __str__(self) -> str:
+        return str(_("Dues %(year)s")) % {"year": self.year}
+
+
+class InvoiceCounter(models.Model):
+    """The one row per year locked while invoice numbers are issued, so they never repeat or skip."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("invoice number counter")
+        verbose_name_plural = _("invoice number counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def delete(self):
+        raise ValidationError(_("Issued invoices are never deleted; cancel them instead."))
+
+
+class Invoice(models.Model):
+    """An issued invoice (or cancellation invoice): a document whose fields never change."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("invoice")
+        CANCELLATION = "cancellation", _("cancellation invoice")
+
+    class Method(models.TextChoices):
+        DEBIT = "debit", _("direct debit")
+        TRANSFER = "transfer", _("bank transfer")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # The state moves; everything else is the document as issued.
+    STATE_FIELDS = frozenset({"status", "paid_on", "state_changed_at"})
+
+    number = models.CharField(_("invoice number"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(_("fee year"))
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices, default=Kind.INVOICE)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
+    run = models.ForeignKey(
+        DuesRun, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("dues run")
+    )
+    # "<year>:<member id>" on the invoice a dues run issued: a second run never issues it again.
+    dues_key = models.CharField(max_length=30, unique=True, null=True, blank=True, editable=False)
+    cancels = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cancelled_by",
+        verbose_name=_("cancels invoice"),
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=200)
+    recipient_contact = models.CharField(_("for the attention of"), max_length=200, blank=True)
+    recipient_street = models.CharField(_("street and number"), max_length=200, blank=True)
+    recipient_postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    recipient_city = models.CharField(_("city"), max_length=100, blank=True)
+    recipient_email = models.EmailField(_("sent to"), blank=True)
+    membership_type_name = models.CharField(_("membership type"), max_length=150)
+    is_public_body = models.BooleanField(_("public body (e-invoice)"), default=False)
+    description = models.CharField(_("item"), max_length=300)
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=10, decimal_places=2)
+    method = models.CharField(_("payment method"), max_length=10, choices=Method.choices)
+    mandate_reference = models.CharField(_("mandate reference"), max_length=35, blank=True)
+    mandate_signed_on = models.DateField(_("mandate date"), null=True, blank=True)
+    invoice_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    collection_date = models.DateField(_("collection date"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="de")
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("state changed"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="fees_invoice_year_sequence_uniq"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "year"], name="fees_invoice_status_year_idx"),
+            models.Index(fields=["member", "year"], name="fees_invoice_member_year_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        # An issued document never changes: after the first save only its state fields may be written.
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= self.STATE_FIELDS:
+                raise ValidationError(_("An issued invoice cannot be changed; cancel it and issue a new one."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Issued invoices are never deleted; cancel them instead."))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN and self.kind == self.Kind.INVOICE

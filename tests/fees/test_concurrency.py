@@ -1,0 +1,47 @@
+"""Issue 14.2: parallel dues runs and cancellations never share or skip an invoice number — on SQLite
+(IMMEDIATE transactions) and on PostgreSQL (row locks)."""
+
+import datetime
+
+import pytest
+
+from fees.models import Invoice
+from fees.services import dues_run, invoice_cancel
+from tests.fees.conftest import COLLECTION_DATE, INVOICE_DATE
+from tests.harness import simultaneously
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_runs_of_one_year_issue_each_invoice_once_and_number_without_gaps(make_member):
+    for _ in range(12):
+        make_member()
+
+    def run():
+        return dues_run(year=2027, invoice_date=INVOICE_DATE, collection_date=COLLECTION_DATE).created
+
+    results = simultaneously([run for _ in range(4)])
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    assert sorted(results) == [0, 0, 0, 12]
+    sequences = sorted(Invoice.objects.filter(year=2027).values_list("sequence", flat=True))
+    assert sequences == list(range(1, 13))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_runs_of_two_years_and_cancellations_in_parallel_keep_each_year_gap_free(make_member):
+    for _ in range(6):
+        make_member()
+    dues_run(year=2027, invoice_date=INVOICE_DATE, collection_date=COLLECTION_DATE)
+    to_cancel = list(Invoice.objects.filter(year=2027).order_by("sequence")[:3])
+    actions = [lambda i=i: invoice_cancel(invoice=i, reason="Korrektur").number for i in to_cancel]
+    actions.append(
+        lambda: (
+            dues_run(
+                year=2028, invoice_date=datetime.date(2028, 1, 3), collection_date=datetime.date(2028, 1, 24)
+            ).created
+        )
+    )
+    results = simultaneously(actions)
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    for year, count in ((2027, 9), (2028, 6)):
+        sequences = sorted(Invoice.objects.filter(year=year).values_list("sequence", flat=True))
+        assert sequences == list(range(1, count + 1)), (year, sequences)
