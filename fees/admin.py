@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,7 +19,7 @@ from swsdigital.core.staff import action_confirmation, staff_action
 
 from . import services
 from .forms import CancelForm, DuesRunForm
-from .models import DuesRun, FeeRate, Invoice, MemberFee
+from .models import DuesRun, FeeRate, Invoice, InvoiceDocument, MemberFee
 
 
 def _latest_run_year() -> int | None:
@@ -160,7 +162,30 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "dues_key"]
+        return [*(f.name for f in self.model._meta.fields if f.name != "dues_key"), "pdf_link"]
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj: Invoice) -> str:
+        if not InvoiceDocument.objects.filter(invoice=obj).exists():
+            return str(_("being prepared"))
+        url = reverse("admin:fees_invoice_pdf", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download %(name)s") % {"name": f"{obj.number}.pdf"})
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="fees_invoice_pdf"),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk: int):
+        """The treasurer's copy of an invoice's PDF."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        document = get_object_or_404(InvoiceDocument.objects.select_related("invoice"), invoice_id=pk)
+        response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj: Invoice) -> str:

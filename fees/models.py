@@ -208,3 +208,27 @@ class Invoice(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN and self.kind == self.Kind.INVOICE
+
+
+class InvoiceDocument(models.Model):
+    """The rendered PDF of an invoice, kept in the database (never served as a public file), and its mailing."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, related_name="document", verbose_name=_("invoice")
+    )
+    pdf = models.BinaryField(_("PDF"))
+    pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)
+    created_at = models.DateTimeField(_("rendered"), auto_now_add=True)
+    emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
+    email_id = models.PositiveBigIntegerField(_("outbox email"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice document")
+        verbose_name_plural = _("invoice documents")
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number}.pdf"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.invoice.number}.pdf"

@@ -57,6 +57,7 @@ urlpatterns += i18n_patterns(
     path("", include("news.urls")),
     path("", include("newsletter.urls")),
     path("", include("members.urls")),
+    path("", include("fees.urls")),
     path(_("account/"), include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -58,4 +58,7 @@ def invoice_cancel(*, invoice: Invoice, reason: str, by=None) -> Invoice:
         invoice.status = Invoice.Status.CANCELLED
         invoice.state_changed_at = timezone.now()
         invoice.save(update_fields=["status", "state_changed_at"])
+        from .issuing import invoices_issue_queue
+
+        invoices_issue_queue(invoice_ids=[cancellation.pk])
     return cancellation

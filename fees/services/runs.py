@@ -228,6 +228,10 @@ def dues_run(*, year: int, invoice_date: datetime.date, collection_date: datetim
         run.invoice_count += len(invoices)
         run.total += preview.total
         run.save(update_fields=["invoice_date", "collection_date", "invoice_count", "total", "updated_at"])
+        if invoices:
+            from .issuing import invoices_issue_queue
+
+            invoices_issue_queue(invoice_ids=[invoice.pk for invoice in invoices])
     return DuesRunResult(run=run, created=len(invoices), already=preview.issued, total=preview.total)
 
 

@@ -66,6 +66,9 @@ ROLES: dict[str, dict] = {
             *_view("fees", "duesrun", "invoice"),
             "fees.run_dues",
             "fees.change_invoice",  # its state only: cancellation, payments
+            # The letterhead's bank details and creditor identifier (members pay there).
+            *_crud("pages", "siteprofile", actions=("view", "change")),
+            "pages.change_bank_details",
         ],
     },
     # Consents, the audit trail, erasure and access requests.

@@ -14,6 +14,12 @@ class SiteProfileAdmin(SafeChangeListMixin, admin.ModelAdmin):
         # One profile only; and, like every add, only with the permission (this check once skipped it).
         return super().has_add_permission(request) and not SiteProfile.objects.exists()
 
+    def get_readonly_fields(self, request, obj=None):
+        # Invoices tell members where to pay: only the treasurer changes the association's bank details.
+        if request.user.has_perm("pages.change_bank_details"):
+            return ()
+        return SiteProfile.BANK_FIELDS
+
     def save_model(self, request, obj, form, change):
         services.site_profile_save(profile=obj)
 

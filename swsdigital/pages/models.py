@@ -32,11 +32,43 @@ class SiteProfile(models.Model):
     contacts_count = models.PositiveIntegerField(_("contacts in the network"), default=0)
     participants_count = models.PositiveIntegerField(_("participants reached"), default=0)
     members_count_fallback = models.PositiveIntegerField(_("member count (until members are kept here)"), default=0)
+    # The letterhead of invoices and the creditor of direct debits.
+    register_entry = models.CharField(
+        _("register entry"), max_length=200, blank=True, help_text=_("E.g. Amtsgericht Chemnitz, VR 1234.")
+    )
+    tax_number = models.CharField(_("tax number"), max_length=50, blank=True)
+    tax_note_de = models.CharField(
+        _("tax exemption note (German)"), max_length=300, blank=True, help_text=_("E.g. the notice of charitable status.")
+    )
+    tax_note_en = models.CharField(_("tax exemption note (English)"), max_length=300, blank=True)
+    fee_vat_note_de = models.CharField(
+        _("VAT note on fee invoices (German)"),
+        max_length=300,
+        blank=True,
+        default="Mitgliedsbeiträge sind nicht umsatzsteuerbar (echter Mitgliedsbeitrag).",
+    )
+    fee_vat_note_en = models.CharField(
+        _("VAT note on fee invoices (English)"),
+        max_length=300,
+        blank=True,
+        default="Membership fees are not subject to VAT.",
+    )
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_iban = models.CharField(_("IBAN of the association"), max_length=34, blank=True)
+    bank_bic = models.CharField(_("BIC of the association"), max_length=11, blank=True)
+    creditor_id = models.CharField(
+        _("creditor identifier"), max_length=35, blank=True, help_text=_("The SEPA Gläubiger-Identifikationsnummer.")
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    BANK_FIELDS = ("bank_name", "bank_iban", "bank_bic", "creditor_id")
 
     class Meta:
         verbose_name = _("association profile")
         verbose_name_plural = _("association profile")
+        permissions = [
+            ("change_bank_details", _("Can change the association's bank details and creditor identifier")),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -44,6 +76,31 @@ class SiteProfile(models.Model):
     def clean(self) -> None:
         if SiteProfile.objects.exclude(pk=self.pk).exists():
             raise ValidationError(_("There is only one association profile; edit the existing one."))
+        from swsdigital.core.sepa import creditor_id_normalise, creditor_id_validate, iban_check
+
+        errors = {}
+        if self.bank_iban:
+            try:
+                self.bank_iban = iban_check(self.bank_iban)
+            except ValidationError as exc:
+                errors["bank_iban"] = exc.messages
+        if self.creditor_id:
+            self.creditor_id = creditor_id_normalise(self.creditor_id)
+            try:
+                creditor_id_validate(self.creditor_id)
+            except ValidationError as exc:
+                errors["creditor_id"] = exc.messages
+        self.bank_bic = (self.bank_bic or "").replace(" ", "").upper()
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def tax_note(self) -> str:
+        return self.tax_note_en if get_language() == "en" and self.tax_note_en else self.tax_note_de
+
+    @property
+    def fee_vat_note(self) -> str:
+        return self.fee_vat_note_en if get_language() == "en" and self.fee_vat_note_en else self.fee_vat_note_de
 
     @property
     def claim(self) -> str:

@@ -1,0 +1,73 @@
+"""After a run: each invoice rendered as PDF and emailed to the member's main contact — in the background.
+
+Both steps are idempotent (a retried or repeated task renders and mails nothing twice): the document row is
+unique per invoice, and the mail is queued in the same transaction that records it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+
+from fees.models import Invoice, InvoiceDocument
+from fees.pdf import invoice_pdf
+from swsdigital.mail.services import Attachment, email_send
+from swsdigital.pages.selectors import site_profile_get
+
+BATCH = 50
+
+
+def invoice_document_get_or_render(*, invoice: Invoice) -> InvoiceDocument:
+    """Return the invoice's PDF document, rendering and storing it the first time."""
+    document = InvoiceDocument.objects.filter(invoice=invoice).first()
+    if document is not None:
+        return document
+    pdf = invoice_pdf(invoice=invoice, profile=site_profile_get())
+    with transaction.atomic():
+        document, _created = InvoiceDocument.objects.get_or_create(
+            invoice=invoice, defaults={"pdf": pdf, "pdf_sha256": hashlib.sha256(pdf).hexdigest()}
+        )
+    return document
+
+
+def invoice_issue(*, invoice_id: int) -> bool:
+    """Render an invoice's PDF and mail it to the main contact once; return whether a mail was queued."""
+    invoice = Invoice.objects.select_related("cancels").get(pk=invoice_id)
+    document = invoice_document_get_or_render(invoice=invoice)
+    if document.emailed_at or not invoice.recipient_email:
+        return False
+    with transaction.atomic():
+        document = InvoiceDocument.objects.select_for_update().get(pk=document.pk)
+        if document.emailed_at:
+            return False
+        template = "fees/cancellation" if invoice.kind == Invoice.Kind.CANCELLATION else "fees/invoice"
+        email = email_send(
+            to=invoice.recipient_email,
+            template=template,
+            context={"invoice": invoice},
+            language=invoice.language,
+            attachments=[Attachment(document.filename, bytes(document.pdf), "application/pdf")],
+        )
+        document.emailed_at, document.email_id = timezone.now(), email.pk
+        document.save(update_fields=["emailed_at", "email_id"])
+    return True
+
+
+def invoices_issue_queue(*, invoice_ids: list[int]) -> None:
+    """Hand the invoices to the worker in batches, once the transaction that created them has committed."""
+    from fees.tasks import invoices_issue_task
+
+    ids = sorted(invoice_ids)
+
+    def queue():
+        for start in range(0, len(ids), BATCH):
+            invoices_issue_task.delay(ids[start : start + BATCH])
+
+    transaction.on_commit(queue)
+
+
+def invoices_unissued() -> list[int]:
+    """Return the invoices whose PDF or mail is still missing (the sweeper hands them over again)."""
+    return list(Invoice.objects.filter(document__isnull=True).values_list("pk", flat=True).order_by("pk")[:5000])
