@@ -18,8 +18,9 @@ from swsdigital.core.money import money_format
 from swsdigital.core.staff import action_confirmation, staff_action
 
 from . import services
-from .forms import CancelForm, DuesRunForm
-from .models import DuesRun, FeeRate, Invoice, InvoiceDocument, MemberFee
+from .forms import CancelForm, DebitFileForm, DuesRunForm
+from .models import DebitEntry, DebitFile, DuesRun, FeeRate, Invoice, InvoiceDocument, MemberFee
+from .services import sepa
 
 
 def _latest_run_year() -> int | None:
@@ -228,3 +229,102 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
         return None
+
+
+class DebitEntryInline(admin.TabularInline):
+    model = DebitEntry
+    fields = ("invoice", "mandate_reference", "sequence_type", "end_to_end_id", "amount")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DebitFile)
+class DebitFileAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """The SEPA direct debit files handed to the bank; "Create a debit file" builds the next one."""
+
+    list_display = ("collection_date", "year", "invoice_count", "total_display", "schema", "again", "created_at")
+    list_filter = ("year", "schema")
+    readonly_fields = (
+        "year", "collection_date", "schema", "message_id", "invoice_count", "total", "again", "created_by",
+        "created_at", "download",
+    )  # fmt: skip
+    exclude = ("xml",)
+    inlines = (DebitEntryInline,)
+    change_list_template = "fees/admin/debitfile_changelist.html"
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, obj: DebitFile) -> str:
+        return money_format(obj.total)
+
+    @admin.display(description=_("file"))
+    def download(self, obj: DebitFile) -> str:
+        url = reverse("admin:fees_debitfile_download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download %(name)s") % {"name": obj.filename})
+
+    def has_add_permission(self, request) -> bool:
+        return False  # made by the create page
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path("create/", self.admin_site.admin_view(self.create_view), name="fees_debitfile_create"),
+            path("<int:pk>/download/", self.admin_site.admin_view(self.download_view), name="fees_debitfile_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        debit_file = get_object_or_404(DebitFile, pk=pk)
+        response = HttpResponse(bytes(debit_file.xml), content_type="application/xml")
+        response["Content-Disposition"] = f'attachment; filename="{debit_file.filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def create_view(self, request):
+        """Show which open debits a collection date's file would hold; create it on confirmation."""
+        if not request.user.has_perm("fees.add_debitfile"):
+            raise PermissionDenied
+        latest = _latest_run_year()
+        initial = {"year": latest}
+        if latest:
+            dates = sepa.debit_collection_dates(year=latest)
+            initial["collection_date"] = dates[0] if dates else None
+        form = DebitFileForm(request.POST if request.method == "POST" else None, initial=initial)
+        plan = None
+        if form.is_valid():
+            values = form.cleaned_data
+            if request.POST.get("confirm") == "yes":
+                try:
+                    debit_file = sepa.debit_file_create(**values, by=request.user)
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    self.message_user(
+                        request,
+                        _("The file with %(count)d debits over %(total)s is ready; hand it to the bank.")
+                        % {"count": debit_file.invoice_count, "total": money_format(debit_file.total)},
+                        messages.SUCCESS,
+                    )
+                    return redirect(reverse("admin:fees_debitfile_change", args=[debit_file.pk]))
+            plan = sepa.debit_plan(
+                year=values["year"], collection_date=values["collection_date"], again=values["again"]
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Create a direct debit file"),
+            "opts": self.model._meta,
+            "form": form,
+            "plan": plan,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "fees/admin/debitfile_create.html", context)

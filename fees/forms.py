@@ -47,3 +47,21 @@ class DuesRunForm(forms.Form):
 
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the cancellation"), max_length=300, strip=True)
+
+
+class DebitFileForm(forms.Form):
+    year = forms.IntegerField(label=_("Fee year"), min_value=2000, max_value=2100)
+    collection_date = forms.DateField(label=_("Collection date"), widget=AdminDateWidget)
+    schema = forms.ChoiceField(label=_("File format"), choices=(), help_text=_("Most banks take pain.008.001.02."))
+    again = forms.BooleanField(
+        label=_("Again: include debits already put in a file"),
+        required=False,
+        help_text=_("Only when the bank did not receive the earlier file; otherwise the debits are collected twice."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import DebitFile
+
+        self.fields["schema"].choices = DebitFile.Schema.choices
+        self.fields["schema"].initial = DebitFile.Schema.V02

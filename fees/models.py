@@ -232,3 +232,61 @@ class InvoiceDocument(models.Model):
     @property
     def filename(self) -> str:
         return f"{self.invoice.number}.pdf"
+
+
+class DebitFile(models.Model):
+    """A SEPA direct debit file (pain.008) for one collection date, as handed to the bank."""
+
+    class Schema(models.TextChoices):
+        V02 = "pain.008.001.02", "pain.008.001.02"
+        V08 = "pain.008.001.08", "pain.008.001.08"
+        V09 = "pain.008.001.09", "pain.008.001.09"
+        V10 = "pain.008.001.10", "pain.008.001.10"
+
+    year = models.PositiveSmallIntegerField(_("fee year"))
+    collection_date = models.DateField(_("collection date"))
+    schema = models.CharField(_("format"), max_length=20, choices=Schema.choices, default=Schema.V02)
+    message_id = models.CharField(_("message id"), max_length=35, unique=True)
+    xml = models.BinaryField(_("XML"))
+    invoice_count = models.PositiveIntegerField(_("debits"))
+    total = models.DecimalField(_("total (EUR)"), max_digits=12, decimal_places=2)
+    again = models.BooleanField(_("generated again"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created (submitted)"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("direct debit file")
+        verbose_name_plural = _("direct debit files")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} ({self.collection_date})"
+
+    @property
+    def filename(self) -> str:
+        return f"lastschrift-{self.collection_date.isoformat()}-{self.pk}.xml"
+
+
+class DebitEntry(models.Model):
+    """One invoice's debit in a file: its sequence type and end-to-end id (how the bank names it back)."""
+
+    class Sequence(models.TextChoices):
+        FIRST = "FRST", _("first collection")
+        RECURRING = "RCUR", _("recurring collection")
+
+    file = models.ForeignKey(DebitFile, on_delete=models.PROTECT, related_name="entries", verbose_name=_("file"))
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="debits", verbose_name=_("invoice"))
+    mandate_reference = models.CharField(_("mandate reference"), max_length=35, db_index=True)
+    sequence_type = models.CharField(_("sequence type"), max_length=4, choices=Sequence.choices)
+    end_to_end_id = models.CharField(_("end-to-end id"), max_length=35, db_index=True)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("direct debit")
+        verbose_name_plural = _("direct debits")
+        ordering = ["file", "pk"]
+
+    def __str__(self) -> str:
+        return self.end_to_end_id

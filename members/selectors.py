@@ -150,3 +150,9 @@ def members_in_year(*, year: int) -> QuerySet[Member]:
         )
         .order_by("number")
     )
+
+
+def member_bank_accounts(*, member_ids) -> dict[int, tuple[str, str, str]]:
+    """Return (IBAN, account holder, BIC) of the given members, by id — for the treasurer's debit files only."""
+    members = Member.objects.filter(pk__in=member_ids).only("pk", "sepa_iban", "sepa_account_holder", "sepa_bic")
+    return {m.pk: (m.sepa_iban, m.sepa_account_holder, m.sepa_bic) for m in members}

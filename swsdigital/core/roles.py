@@ -66,6 +66,8 @@ ROLES: dict[str, dict] = {
             *_view("fees", "duesrun", "invoice"),
             "fees.run_dues",
             "fees.change_invoice",  # its state only: cancellation, payments
+            *_view("fees", "debitfile", "debitentry"),
+            "fees.add_debitfile",
             # The letterhead's bank details and creditor identifier (members pay there).
             *_crud("pages", "siteprofile", actions=("view", "change")),
             "pages.change_bank_details",
