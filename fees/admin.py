@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,9 +19,19 @@ from swsdigital.core.money import money_format
 from swsdigital.core.staff import action_confirmation, staff_action
 
 from . import services
-from .forms import CancelForm, DebitFileForm, DuesRunForm
-from .models import DebitEntry, DebitFile, DuesRun, FeeRate, Invoice, InvoiceDocument, MemberFee
-from .services import sepa
+from .forms import CancelForm, DebitFileForm, DuesRunForm, ManualPaymentForm, StatementUploadForm
+from .models import (
+    BankStatement,
+    DebitEntry,
+    DebitFile,
+    DuesRun,
+    FeeRate,
+    Invoice,
+    InvoiceDocument,
+    MemberFee,
+    Payment,
+)
+from .services import bank, sepa
 
 
 def _latest_run_year() -> int | None:
@@ -159,7 +170,7 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
     search_fields = ("=number", "recipient_name", "=member__number")
     list_select_related = ("member",)
     date_hierarchy = "invoice_date"
-    actions = ("cancel",)
+    actions = ("cancel", "book_manual")
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
@@ -200,6 +211,40 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         pass  # every field is read-only: nothing is ever saved through the form
+
+    @staff_action(description=_("Book a payment received another way (cash …)"), permissions=["change"])
+    def book_manual(self, request, queryset):
+        invoices = list(queryset[:2])
+        if len(invoices) != 1:
+            self.message_user(request, _("Please select exactly one invoice to book a payment on."), messages.WARNING)
+            return None
+        invoice = invoices[0]
+        form = ManualPaymentForm(
+            request.POST if request.POST.get("post") == "yes" else None,
+            initial={"amount": invoice.amount, "booked_on": timezone.localdate()},
+        )
+        if form.is_valid():
+            try:
+                bank.payment_book_manual(invoice=invoice, **form.cleaned_data, by=request.user)
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request, _("Payment booked on invoice %(number)s.") % {"number": invoice.number}, messages.SUCCESS
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Book a payment on invoice %(number)s") % {"number": invoice.number},
+            "opts": self.model._meta,
+            "invoices": [invoice],
+            "form": form,
+            "action": "book_manual",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "changelist_url": request.get_full_path(),
+            "media": self.media + form.media,
+        }
+        return action_confirmation(request, "fees/admin/invoice_action_form.html", context)
 
     @staff_action(description=_("Cancel the selected invoices (cancellation invoice)"), permissions=["change"])
     def cancel(self, request, queryset):
@@ -328,3 +373,124 @@ class DebitFileAdmin(SafeChangeListMixin, admin.ModelAdmin):
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "fees/admin/debitfile_create.html", context)
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """Imported statements; "Import a bank statement" reads the next CAMT file."""
+
+    list_display = ("created_at", "kind", "statement_id", "entries", "booked", "proposed", "unmatched")
+    list_filter = ("kind",)
+    readonly_fields = (
+        "kind", "statement_id", "account_iban", "sha256", "filename", "entries", "booked", "proposed", "unmatched",
+        "uploaded_by", "created_at",
+    )  # fmt: skip
+    change_list_template = "fees/admin/bankstatement_changelist.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="fees_bankstatement_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a CAMT file; book, propose or keep each line and say what happened."""
+        if not request.user.has_perm("fees.add_bankstatement"):
+            raise PermissionDenied
+        form = StatementUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = request.FILES["file"]
+            try:
+                report = bank.statement_import(data=form.cleaned_data["file"], filename=upload.name, by=request.user)
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Statement imported: %(booked)d booked, %(returned)d returned debits, %(proposed)d proposed "
+                        "for you to confirm, %(unassigned)d not assigned, %(skipped)d already booked before."
+                    )
+                    % {
+                        "booked": len(report.booked),
+                        "returned": len(report.returned),
+                        "proposed": len(report.proposed),
+                        "unassigned": len(report.unassigned),
+                        "skipped": report.skipped,
+                    },
+                    messages.SUCCESS,
+                )
+                return redirect(
+                    reverse("admin:fees_payment_changelist") + f"?statement__id__exact={report.statement.pk}"
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import a bank statement"),
+            "opts": self.model._meta,
+            "form": form,
+            "help_text": _(
+                "Download the statement from the online banking as CAMT.053 (or the debit notification as CAMT.054). "
+                "Credits naming an invoice are booked; likely matches are proposed for you to confirm; returned "
+                "debits reopen their invoice and the member is told."
+            ),
+        }
+        return TemplateResponse(request, "fees/admin/statement_upload.html", context)
+
+
+@admin.register(Payment)
+class PaymentAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """Every booking: read-only; proposed lines are confirmed or rejected by action."""
+
+    list_display = (
+        "booked_on", "kind", "state", "amount_display", "invoice", "counterparty", "return_reason", "remittance",
+    )  # fmt: skip
+    list_filter = ("state", "kind", "return_reason", "statement")
+    search_fields = ("=invoice__number", "counterparty", "remittance", "end_to_end_id")
+    list_select_related = ("invoice",)
+    date_hierarchy = "booked_on"
+    actions = ("confirm", "reject")
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: Payment) -> str:
+        return money_format(obj.amount)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # read-only; the actions book
+
+    def _each(self, request, queryset, service, done_text):
+        done = 0
+        for payment in queryset:
+            try:
+                service(payment=payment, by=request.user)
+                done += 1
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+        if done:
+            self.message_user(request, done_text % {"count": done}, messages.SUCCESS)
+
+    @staff_action(description=_("Confirm: book on the proposed invoice"), permissions=["change"])
+    def confirm(self, request, queryset):
+        self._each(request, queryset, bank.payment_confirm, _("%(count)d payments booked."))
+
+    @staff_action(description=_("Not an invoice payment (donation, refund …)"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._each(request, queryset, bank.payment_reject, _("%(count)d lines set aside."))

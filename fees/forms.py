@@ -65,3 +65,23 @@ class DebitFileForm(forms.Form):
 
         self.fields["schema"].choices = DebitFile.Schema.choices
         self.fields["schema"].initial = DebitFile.Schema.V02
+
+
+class StatementUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Statement file"), help_text=_("CAMT.053 (account statement) or CAMT.054 (debit notification), XML.")
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB; please upload one statement at a time."))
+        return upload.read()
+
+
+class ManualPaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("Amount received (EUR)"), max_digits=10, decimal_places=2, min_value=0.01)
+    booked_on = forms.DateField(label=_("Received on"), widget=AdminDateWidget)
+    note = forms.CharField(
+        label=_("Note"), max_length=300, required=False, help_text=_("E.g. paid in cash at the office.")
+    )

@@ -290,3 +290,90 @@ class DebitEntry(models.Model):
 
     def __str__(self) -> str:
         return self.end_to_end_id
+
+
+class BankStatement(models.Model):
+    """An uploaded bank statement (CAMT.053) or debit notification (CAMT.054); each file is imported once."""
+
+    kind = models.CharField(_("kind"), max_length=10)
+    statement_id = models.CharField(_("statement id"), max_length=100)
+    account_iban = models.CharField(_("account"), max_length=34, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, unique=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    entries = models.PositiveIntegerField(_("entries"), default=0)
+    booked = models.PositiveIntegerField(_("booked"), default=0)
+    proposed = models.PositiveIntegerField(_("proposed"), default=0)
+    unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "statement_id", "account_iban"], name="fees_statement_id_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.statement_id}"
+
+
+class Payment(models.Model):
+    """Money in (a transfer, a collected debit, cash) or back out (a returned debit) for an invoice.
+
+    A statement line the portal could not assign with certainty is kept as "proposed" (with its best guess)
+    or "unassigned" — never booked on a guess, never dropped.
+    """
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("bank transfer")
+        DEBIT = "debit", _("direct debit collected")
+        RETURN = "return", _("returned direct debit")
+        MANUAL = "manual", _("booked by hand")
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        PROPOSED = "proposed", _("proposed, to be confirmed")
+        UNASSIGNED = "unassigned", _("not assigned")
+        REJECTED = "rejected", _("not an invoice payment")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.BOOKED)
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice")
+    )
+    statement = models.ForeignKey(
+        BankStatement, null=True, blank=True, on_delete=models.PROTECT, related_name="payments",
+        verbose_name=_("statement"),
+    )  # fmt: skip
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=10, decimal_places=2)
+    bank_fee = models.DecimalField(_("bank fee (EUR)"), max_digits=8, decimal_places=2, default=Decimal("0.00"))
+    booked_on = models.DateField(_("booked on"))
+    bank_reference = models.CharField(_("bank reference"), max_length=100, blank=True)
+    end_to_end_id = models.CharField(_("end-to-end id"), max_length=35, blank=True)
+    counterparty = models.CharField(_("from / to"), max_length=140, blank=True)
+    remittance = models.CharField(_("remittance information"), max_length=500, blank=True)
+    return_reason = models.CharField(_("return reason"), max_length=4, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["-booked_on", "-pk"]
+        constraints = [
+            # The bank's own reference of a statement line: an overlapping statement books nothing twice.
+            models.UniqueConstraint(
+                fields=["bank_reference", "kind"], condition=~models.Q(bank_reference=""), name="fees_payment_ref_uniq"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "booked_on"], name="fees_payment_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount} ({self.booked_on})"

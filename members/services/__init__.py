@@ -12,6 +12,7 @@ from .applications import (
     membership_application_reject,
     membership_number_next,
 )
+from .bank import member_mandate_end
 from .members import (
     contact_invite,
     contact_remove,
@@ -36,6 +37,7 @@ __all__ = [
     "member_data_export",
     "member_directory_update",
     "member_logo_set",
+    "member_mandate_end",
     "member_profile_update",
     "member_resignation_confirm",
     "member_resignation_effective_date",

@@ -68,6 +68,9 @@ ROLES: dict[str, dict] = {
             "fees.change_invoice",  # its state only: cancellation, payments
             *_view("fees", "debitfile", "debitentry"),
             "fees.add_debitfile",
+            *_view("fees", "bankstatement", "payment"),
+            "fees.add_bankstatement",
+            "fees.change_payment",  # confirm or reject a proposed line
             # The letterhead's bank details and creditor identifier (members pay there).
             *_crud("pages", "siteprofile", actions=("view", "change")),
             "pages.change_bank_details",
