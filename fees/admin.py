@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from swsdigital.core.changelist import SafeChangeListMixin
+from swsdigital.core.csvexport import csv_response
 from swsdigital.core.money import money_format
 from swsdigital.core.staff import action_confirmation, staff_action
 
@@ -159,6 +163,36 @@ class DuesRunAdmin(SafeChangeListMixin, admin.ModelAdmin):
         return TemplateResponse(request, "fees/admin/dues_run.html", context)
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Open invoices by how long they are overdue (the open items list)."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("not_due", _("not yet due")),
+            ("1-30", _("1–30 days")),
+            ("31-60", _("31–60 days")),
+            ("61", _("more than 60 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        days = datetime.timedelta
+        open_ = queryset.filter(status=Invoice.Status.OPEN, kind=Invoice.Kind.INVOICE)
+        match self.value():
+            case "not_due":
+                return open_.filter(due_date__gte=today)
+            case "1-30":
+                return open_.filter(due_date__lt=today, due_date__gte=today - days(days=30))
+            case "31-60":
+                return open_.filter(due_date__lt=today - days(days=30), due_date__gte=today - days(days=60))
+            case "61":
+                return open_.filter(due_date__lt=today - days(days=60))
+        return queryset
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """Issued invoices, read-only: a mistake is corrected by a cancellation invoice (action) and a new one."""
@@ -166,12 +200,41 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "number", "recipient_name", "year", "amount_display", "method", "status", "kind", "invoice_date", "due_date",
     )  # fmt: skip
-    list_filter = ("year", "status", "method", "kind", "membership_type_name", "is_public_body")
+    list_filter = ("year", "status", OverdueFilter, "method", "kind", "membership_type_name", "is_public_body")
     search_fields = ("=number", "recipient_name", "=member__number")
     list_select_related = ("member",)
     date_hierarchy = "invoice_date"
-    actions = ("cancel", "book_manual")
+    actions = ("cancel", "book_manual", "export_csv")
     show_full_result_count = False
+    change_list_template = "fees/admin/invoice_changelist.html"
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
+        if changelist is not None:
+            sums = changelist.queryset.aggregate(
+                total=Sum("amount"),
+                open=Sum("amount", filter=Q(status=Invoice.Status.OPEN, kind=Invoice.Kind.INVOICE)),
+            )
+            response.context_data["sums"] = {k: money_format(v or 0) for k, v in sums.items()}
+        return response
+
+    @staff_action(description=_("Export the selected invoices as CSV (for the tax adviser)"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        header = [
+            _("Invoice number"), _("Invoice date"), _("Fee year"), _("Membership number"), _("Recipient"),
+            _("Kind"), _("Amount"), _("Payment method"), _("Status"), _("Due"), _("Paid on"), _("Cancels"),
+        ]  # fmt: skip
+        rows = (
+            [
+                i.number, i.invoice_date.isoformat(), i.year, i.member.number, i.recipient_name, i.get_kind_display(),
+                f"{i.amount:.2f}".replace(".", ","), i.get_method_display(), i.get_status_display(),
+                i.due_date.isoformat(), i.paid_on.isoformat() if i.paid_on else "",
+                i.cancels.number if i.cancels else "",
+            ]
+            for i in queryset.select_related("member", "cancels").order_by("year", "sequence")
+        )  # fmt: skip
+        return csv_response(f"rechnungen-{timezone.localdate().isoformat()}.csv", header, rows)
 
     def get_readonly_fields(self, request, obj=None):
         return [*(f.name for f in self.model._meta.fields if f.name != "dues_key"), "pdf_link"]

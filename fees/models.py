@@ -377,3 +377,26 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount} ({self.booked_on})"
+
+
+class Reminder(models.Model):
+    """A payment reminder sent for an open invoice: a friendly reminder, then the first and second dunning."""
+
+    class Level(models.IntegerChoices):
+        REMINDER = 1, _("payment reminder")
+        FIRST = 2, _("first dunning letter")
+        SECOND = 3, _("second dunning letter")
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("invoice"))
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    email_id = models.PositiveBigIntegerField(_("outbox email"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at"]
+        constraints = [models.UniqueConstraint(fields=["invoice", "level"], name="fees_reminder_invoice_level_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice.number}: {self.get_level_display()}"

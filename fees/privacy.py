@@ -32,6 +32,17 @@ def pseudonym(email: str) -> str:
 class FeesProvider(PersonalDataProvider):
     name = "fees"
     covers = ("fees.Invoice",)
+    title = _("Invoices")
+    labels = {
+        "invoices": _("Invoices"),
+        "number": _("Invoice number"),
+        "member": _("Member organisation"),
+        "invoice_date": _("Invoice date"),
+        "description": _("Description"),
+        "amount": _("Amount (EUR)"),
+        "method": _("Payment method"),
+    }
+    value_labels = {"status": dict(Invoice.Status.choices), "method": dict(Invoice.Method.choices)}
 
     def _invoices(self, email: str):
         return Invoice.objects.filter(recipient_email__iexact=email)

@@ -12,6 +12,7 @@ def invoices_for_member(*, member) -> QuerySet[Invoice]:
     return (
         Invoice.objects.filter(member=member)
         .select_related("document", "cancels")
+        .prefetch_related("reminders")
         .defer("document__pdf")
         .order_by("-year", "-sequence")
     )

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import issuing
+from .services import issuing, reminders
 
 
 @shared_task(acks_late=True)
@@ -18,3 +18,9 @@ def invoices_issue_sweep_task() -> int:
     if ids:
         issuing.invoices_issue_queue(invoice_ids=ids)
     return len(ids)
+
+
+@shared_task
+def reminders_send_task() -> int:
+    """Send the payment reminders and dunning letters due today."""
+    return reminders.reminders_send()
