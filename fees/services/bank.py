@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -166,6 +166,13 @@ def statement_import(*, data: bytes, filename: str = "", by=None) -> ImportRepor
         parsed = statement_parse(data)
     except StatementError as exc:
         raise ValidationError(str(exc)) from exc
+    try:
+        return _statement_import(parsed, data=data, filename=filename, by=by)
+    except IntegrityError as exc:  # the same file, uploaded twice at the same moment: one import wins
+        raise ValidationError(_("This statement is being imported at this moment; nothing was booked twice.")) from exc
+
+
+def _statement_import(parsed, *, data: bytes, filename: str, by) -> ImportReport:
     digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         earlier = (

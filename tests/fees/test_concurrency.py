@@ -45,3 +45,47 @@ def test_runs_of_two_years_and_cancellations_in_parallel_keep_each_year_gap_free
     for year, count in ((2027, 9), (2028, 6)):
         sequences = sorted(Invoice.objects.filter(year=year).values_list("sequence", flat=True))
         assert sequences == list(range(1, count + 1)), (year, sequences)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_statement_uploaded_twice_at_once_books_once(make_member):
+    from django.core.exceptions import ValidationError
+
+    from fees.models import Payment
+    from fees.services.bank import statement_import
+    from tests.fees import camt
+
+    make_member(mandate=False)
+    dues_run(year=2027, invoice_date=INVOICE_DATE, collection_date=COLLECTION_DATE)
+    invoice = Invoice.objects.get()
+    data = camt.camt053(camt.entry(amount=240, ref="TRF-1", txs=[camt.tx(remittance=invoice.number)]))
+    results = simultaneously([lambda: statement_import(data=data) for _ in range(3)])
+    errors = [r for r in results if isinstance(r, BaseException)]
+    assert len(errors) == 2 and all(isinstance(e, ValidationError) for e in errors), results
+    assert Payment.objects.count() == 1
+    invoice.refresh_from_db()
+    assert invoice.status == "paid"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_debit_files_at_once_never_hold_the_same_debit(make_member):
+    from django.core.exceptions import ValidationError
+
+    from fees.models import DebitEntry
+    from fees.services.issuing import invoice_issue
+    from fees.services.sepa import debit_file_create
+    from swsdigital.pages.models import SiteProfile
+    from tests.fees.test_pdf import PROFILE
+
+    SiteProfile.objects.create(**PROFILE)
+    for _ in range(3):
+        make_member()
+    dues_run(year=2027, invoice_date=INVOICE_DATE, collection_date=COLLECTION_DATE)
+    for pk in Invoice.objects.values_list("pk", flat=True):
+        invoice_issue(invoice_id=pk)
+    results = simultaneously(
+        [lambda: debit_file_create(year=2027, collection_date=COLLECTION_DATE).invoice_count for _ in range(3)]
+    )
+    assert sorted(r for r in results if not isinstance(r, BaseException)) == [3]
+    assert all(isinstance(r, ValidationError) for r in results if isinstance(r, BaseException)), results
+    assert DebitEntry.objects.count() == 3
