@@ -23,3 +23,8 @@ def invoice_document_for_member(*, member, number: str) -> InvoiceDocument | Non
     return (
         InvoiceDocument.objects.select_related("invoice").filter(invoice__member=member, invoice__number=number).first()
     )
+
+
+def invoice_for_member(*, member, number: str) -> Invoice | None:
+    """Return one of the member's invoices by number, or None."""
+    return Invoice.objects.select_related("member").filter(member=member, number=number).first()

@@ -8,4 +8,5 @@ app_name = "fees"
 urlpatterns = [
     path(_("account/membership/invoices/"), views.invoices, name="invoices"),
     path(_("account/membership/invoices/<str:number>.pdf"), views.invoice_pdf, name="invoice_pdf"),
+    path(_("account/membership/invoices/<str:number>.xml"), views.invoice_einvoice, name="invoice_xml"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from members import selectors as members_selectors
 
 from . import selectors
+from .services import issuing
 
 
 def _member_or_403(request):
@@ -32,5 +33,18 @@ def invoice_pdf(request, number: str):
         raise Http404
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def invoice_einvoice(request, number: str):
+    """Send a public body's e-invoice (XRechnung) of one of its invoices."""
+    member = _member_or_403(request)
+    invoice = selectors.invoice_for_member(member=member, number=number[:20]) if member else None
+    if invoice is None or not invoice.is_public_body:
+        raise Http404
+    response = HttpResponse(issuing.invoice_einvoice(invoice=invoice), content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}-xrechnung.xml"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -32,9 +32,20 @@ def invoice_document_get_or_render(*, invoice: Invoice) -> InvoiceDocument:
     return document
 
 
+def invoice_einvoice(*, invoice: Invoice) -> bytes:
+    """Return the invoice's XRechnung (built when needed, never stored: a debit names the member's account)."""
+    from fees.einvoice import invoice_xml
+    from members import selectors as members_selectors
+
+    iban = ""
+    if invoice.method == Invoice.Method.DEBIT:
+        iban = members_selectors.member_bank_accounts(member_ids=[invoice.member_id]).get(invoice.member_id, ("",))[0]
+    return invoice_xml(invoice=invoice, profile=site_profile_get(), debtor_iban=iban)
+
+
 def invoice_issue(*, invoice_id: int) -> bool:
     """Render an invoice's PDF and mail it to the main contact once; return whether a mail was queued."""
-    invoice = Invoice.objects.select_related("cancels").get(pk=invoice_id)
+    invoice = Invoice.objects.select_related("cancels", "member").get(pk=invoice_id)
     document = invoice_document_get_or_render(invoice=invoice)
     if document.emailed_at or not invoice.recipient_email:
         return False
@@ -43,12 +54,17 @@ def invoice_issue(*, invoice_id: int) -> bool:
         if document.emailed_at:
             return False
         template = "fees/cancellation" if invoice.kind == Invoice.Kind.CANCELLATION else "fees/invoice"
+        attachments = [Attachment(document.filename, bytes(document.pdf), "application/pdf")]
+        if invoice.is_public_body:
+            attachments.append(
+                Attachment(f"{invoice.number}-xrechnung.xml", invoice_einvoice(invoice=invoice), "application/xml")
+            )
         email = email_send(
             to=invoice.recipient_email,
             template=template,
             context={"invoice": invoice},
             language=invoice.language,
-            attachments=[Attachment(document.filename, bytes(document.pdf), "application/pdf")],
+            attachments=attachments,
         )
         document.emailed_at, document.email_id = timezone.now(), email.pk
         document.save(update_fields=["emailed_at", "email_id"])
