@@ -14,14 +14,12 @@ from xml.sax.saxutils import escape
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph, Table, TableStyle
-from reportlab.platypus.flowables import Spacer
+from reportlab.platypus.flowables import Flowable, Spacer
 
 from swsdigital.core.money import money_format
 
@@ -51,12 +49,41 @@ def epc_payload(*, name: str, iban: str, bic: str, amount: Decimal, reference: s
     return "\n".join(lines)
 
 
-def _qr(payload: str, size: float) -> Drawing:
-    widget = QrCodeWidget(payload, barLevel="M")  # the EPC rules ask for error correction level M
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    return drawing
+class QrFlowable(Flowable):
+    """A QR code drawn as one filled path of its dark modules (reportlab's widget draws each module alone)."""
+
+    def __init__(self, payload: str, size: float):
+        super().__init__()
+        import qrcode
+        from qrcode.constants import ERROR_CORRECT_M
+
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)  # the EPC rules ask for level M
+        code.add_data(payload.encode("utf-8"))
+        code.make(fit=True)
+        self.matrix = code.get_matrix()
+        self.width = self.height = size
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self):
+        count = len(self.matrix)
+        module = self.width / count
+        path = self.canv.beginPath()
+        for row, cells in enumerate(self.matrix):
+            y = self.height - (row + 1) * module
+            start = None
+            for col, dark in enumerate([*cells, False]):
+                if dark and start is None:
+                    start = col
+                elif not dark and start is not None:
+                    path.rect(start * module, y, (col - start) * module, module)
+                    start = None
+        self.canv.drawPath(path, stroke=0, fill=1)
+
+
+def _qr(payload: str, size: float) -> Flowable:
+    return QrFlowable(payload, size)
 
 
 def _p(text: str, style=BODY) -> Paragraph:

@@ -7,6 +7,7 @@ unique per invoice, and the mail is queued in the same transaction that records 
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from swsdigital.mail.services import Attachment, email_send
 from swsdigital.pages.selectors import site_profile_get
 
 BATCH = 50
+logger = logging.getLogger(__name__)
 
 
 def invoice_document_get_or_render(*, invoice: Invoice) -> InvoiceDocument:
@@ -78,8 +80,11 @@ def invoices_issue_queue(*, invoice_ids: list[int]) -> None:
     ids = sorted(invoice_ids)
 
     def queue():
-        for start in range(0, len(ids), BATCH):
-            invoices_issue_task.delay(ids[start : start + BATCH])
+        try:
+            for start in range(0, len(ids), BATCH):
+                invoices_issue_task.delay(ids[start : start + BATCH])
+        except Exception:  # the broker is down: the sweeper hands the invoices over later, nothing is lost
+            logger.warning("fees: %d invoices not handed to the worker; the sweeper will", len(ids), exc_info=True)
 
     transaction.on_commit(queue)
 

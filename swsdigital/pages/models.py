@@ -38,7 +38,10 @@ class SiteProfile(models.Model):
     )
     tax_number = models.CharField(_("tax number"), max_length=50, blank=True)
     tax_note_de = models.CharField(
-        _("tax exemption note (German)"), max_length=300, blank=True, help_text=_("E.g. the notice of charitable status.")
+        _("tax exemption note (German)"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. the notice of charitable status."),
     )
     tax_note_en = models.CharField(_("tax exemption note (English)"), max_length=300, blank=True)
     fee_vat_note_de = models.CharField(

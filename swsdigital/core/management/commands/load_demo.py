@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 import events.demo
+import fees.demo
 import members.demo
 import news.demo
 import newsletter.demo
@@ -15,7 +16,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # In dependency order: each app may refer to what the apps before it created.
-        for loader in (pages_demo, members.demo, events.demo, news.demo, newsletter.demo):
+        for loader in (pages_demo, members.demo, events.demo, news.demo, newsletter.demo, fees.demo):
             with transaction.atomic():
                 loader.load()
             self.stdout.write(f"  {loader.__name__}: ok")
