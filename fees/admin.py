@@ -234,7 +234,8 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
             ]
             for i in queryset.select_related("member", "cancels").order_by("year", "sequence")
         )  # fmt: skip
-        return csv_response(f"rechnungen-{timezone.localdate().isoformat()}.csv", header, rows)
+        audit = {"target": Invoice, "kind": "invoices"}
+        return csv_response(f"rechnungen-{timezone.localdate().isoformat()}.csv", header, rows, audit=audit)
 
     def get_readonly_fields(self, request, obj=None):
         return [*(f.name for f in self.model._meta.fields if f.name != "dues_key"), "pdf_link"]

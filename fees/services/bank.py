@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -57,16 +58,35 @@ class ImportReport:
     ignored: int = 0  # other money going out (the association's own payments)
 
 
-def _invoice_from(line: Line) -> Invoice | None:
-    if line.end_to_end_id.startswith("SWS-"):
-        found = Invoice.objects.filter(number=line.end_to_end_id[4:], kind=Invoice.Kind.INVOICE).first()
-        if found:
-            return found
-    for year, number in NUMBER.findall(line.remittance):
-        found = Invoice.objects.filter(number=f"{year}-{int(number):04d}", kind=Invoice.Kind.INVOICE).first()
-        if found:
-            return found
-    return None
+def _numbers(line: Line) -> list[str]:
+    """Return the invoice numbers a line names: its end-to-end id (our debits), then its remittance text."""
+    numbers = [line.end_to_end_id[4:]] if line.end_to_end_id.startswith("SWS-") else []
+    return numbers + [f"{year}-{int(number):04d}" for year, number in NUMBER.findall(line.remittance)]
+
+
+class _Invoices:
+    """The invoices a statement names, loaded and locked at once (in primary key order), written back at once."""
+
+    def __init__(self, lines: list[Line]):
+        numbers = sorted({n for line in lines for n in _numbers(line)})
+        self.by_number: dict[str, Invoice] = {}
+        for start in range(0, len(numbers), 500):
+            chunk = numbers[start : start + 500]
+            query = Invoice.objects.select_for_update().filter(number__in=chunk, kind=Invoice.Kind.INVOICE)
+            self.by_number.update({i.number: i for i in query.order_by("pk")})
+        self.changed: dict[int, Invoice] = {}
+
+    def find(self, line: Line) -> Invoice | None:
+        return next((self.by_number[n] for n in _numbers(line) if n in self.by_number), None)
+
+    def state(self, invoice: Invoice, status: str, paid_on: datetime.date | None) -> None:
+        invoice.status, invoice.paid_on, invoice.state_changed_at = status, paid_on, timezone.now()
+        self.changed[invoice.pk] = invoice
+
+    def save(self) -> None:
+        Invoice.objects.bulk_update(
+            list(self.changed.values()), ["status", "paid_on", "state_changed_at"], batch_size=500
+        )
 
 
 def _guess(line: Line) -> Invoice | None:
@@ -94,8 +114,9 @@ def _mark_paid(invoice: Invoice, *, on: datetime.date) -> None:
     invoice.save(update_fields=["status", "paid_on", "state_changed_at"])
 
 
-def _book_credit(line: Line, statement: BankStatement, by) -> Payment:
-    invoice = _invoice_from(line)
+def _book_credit(line: Line, statement: BankStatement, by, invoices: _Invoices) -> Payment:
+    """Return the (unsaved) payment of a credit; an invoice it pays is marked paid in ``invoices``."""
+    invoice = invoices.find(line)
     kind = Payment.Kind.DEBIT if line.end_to_end_id.startswith("SWS-") else Payment.Kind.TRANSFER
     payment = Payment(
         kind=kind, statement=statement, amount=line.amount, booked_on=line.booked_on,
@@ -103,7 +124,6 @@ def _book_credit(line: Line, statement: BankStatement, by) -> Payment:
         remittance=line.remittance, created_by=by,
     )  # fmt: skip
     if invoice is not None:
-        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         payment.invoice = invoice
         if invoice.status != Invoice.Status.OPEN:
             payment.state = Payment.State.PROPOSED
@@ -116,19 +136,19 @@ def _book_credit(line: Line, statement: BankStatement, by) -> Payment:
             payment.note = _("The amount differs from the invoice (%(amount)s).") % {"amount": invoice.amount}
         else:
             payment.state = Payment.State.BOOKED
-            _mark_paid(invoice, on=line.booked_on)
+            invoices.state(invoice, Invoice.Status.PAID, line.booked_on)
     else:
         guess = _guess(line)
         payment.invoice = guess
         payment.state = Payment.State.PROPOSED if guess else Payment.State.UNASSIGNED
         if guess:
             payment.note = _("Same amount and a similar name; the invoice number is missing.")
-    payment.save()
     return payment
 
 
-def _book_return(line: Line, statement: BankStatement, by) -> Payment:
-    invoice = _invoice_from(line)
+def _book_return(line: Line, statement: BankStatement, by, invoices: _Invoices) -> Payment:
+    """Record a returned debit (saved at once: the member is told in the same transaction)."""
+    invoice = invoices.find(line)
     payment = Payment(
         kind=Payment.Kind.RETURN, statement=statement, amount=-line.amount, bank_fee=line.fee,
         booked_on=line.booked_on, bank_reference=line.bank_reference, end_to_end_id=line.end_to_end_id,
@@ -139,12 +159,10 @@ def _book_return(line: Line, statement: BankStatement, by) -> Payment:
         payment.state = Payment.State.UNASSIGNED
         payment.save()
         return payment
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     payment.invoice = invoice
     payment.save()
     if invoice.status == Invoice.Status.PAID:
-        invoice.status, invoice.paid_on, invoice.state_changed_at = Invoice.Status.OPEN, None, timezone.now()
-        invoice.save(update_fields=["status", "paid_on", "state_changed_at"])
+        invoices.state(invoice, Invoice.Status.OPEN, None)
     mandate_ended = False
     if payment.return_reason in MANDATE_ENDS:
         mandate_ended = members_services.member_mandate_end(member_id=invoice.member_id, reason=payment.return_reason)
@@ -191,11 +209,16 @@ def _statement_import(parsed, *, data: bytes, filename: str, by) -> ImportReport
             filename=filename[:200], entries=len(parsed.lines), uploaded_by=by,
         )  # fmt: skip
         report = ImportReport(statement=statement)
-        known = set(
-            Payment.objects.filter(bank_reference__in=[line.bank_reference for line in parsed.lines]).values_list(
+        invoices = _Invoices(parsed.lines)
+        credits: list[Payment] = []
+        references = sorted({line.bank_reference for line in parsed.lines})
+        known: dict[str, set[str]] = defaultdict(set)  # bank reference -> kinds of payment booked under it
+        for start in range(0, len(references), 500):
+            chunk = references[start : start + 500]
+            for reference, kind in Payment.objects.filter(bank_reference__in=chunk).values_list(
                 "bank_reference", "kind"
-            )
-        )
+            ):
+                known[reference].add(kind)
         for line in parsed.lines:
             if line.reversal:
                 report.ignored += 1
@@ -203,20 +226,25 @@ def _statement_import(parsed, *, data: bytes, filename: str, by) -> ImportReport
             if not line.credit and not (line.return_reason or line.end_to_end_id.startswith("SWS-")):
                 report.ignored += 1  # the association's own payments
                 continue
-            kinds = {k for ref, k in known if ref == line.bank_reference}
+            kinds = known.get(line.bank_reference, set())
             if kinds and (line.credit or Payment.Kind.RETURN in kinds):
                 report.skipped += 1
                 continue
             if line.credit:
-                payment = _book_credit(line, statement, by)
+                payment = _book_credit(line, statement, by, invoices)
+                credits.append(payment)
+                known[line.bank_reference].add(payment.kind)
                 {
                     Payment.State.BOOKED: report.booked,
                     Payment.State.PROPOSED: report.proposed,
                     Payment.State.UNASSIGNED: report.unassigned,
                 }[payment.state].append(payment)
             else:
-                payment = _book_return(line, statement, by)
+                payment = _book_return(line, statement, by, invoices)
+                known[line.bank_reference].add(payment.kind)
                 (report.returned if payment.invoice_id else report.unassigned).append(payment)
+        Payment.objects.bulk_create(credits, batch_size=500)
+        invoices.save()
         statement.booked = len(report.booked) + len(report.returned)
         statement.proposed = len(report.proposed)
         statement.unmatched = len(report.unassigned)
