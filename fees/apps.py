@@ -16,3 +16,4 @@ class FeesConfig(AppConfig):
 
         register(FeesProvider())
         area_section_register(Section("invoices", _("Invoices"), "fees:invoices", position=30))
+        area_section_register(Section("bank", _("Direct debit"), "fees:bank_account", position=31))

@@ -85,3 +85,23 @@ class ManualPaymentForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=300, required=False, help_text=_("E.g. paid in cash at the office.")
     )
+
+
+class BankAccountForm(forms.Form):
+    """A new SEPA mandate for another account, given in the member area."""
+
+    account_holder = forms.CharField(label=_("Account holder"), max_length=70, strip=True)
+    iban = forms.CharField(
+        label=_("IBAN"),
+        max_length=42,
+        strip=True,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    mandate = forms.BooleanField(label=_("Direct debit mandate"), required=True)
+
+    def __init__(self, *args, mandate_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mandate"].help_text = mandate_text
+        self.fields["mandate"].error_messages["required"] = _(
+            "Please give the direct debit mandate to use this account."
+        )

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import issuing, reminders
+from .services import issuing, mandates, reminders
 
 
 @shared_task(acks_late=True)
@@ -24,3 +24,9 @@ def invoices_issue_sweep_task() -> int:
 def reminders_send_task() -> int:
     """Send the payment reminders and dunning letters due today."""
     return reminders.reminders_send()
+
+
+@shared_task
+def mandates_expire_task() -> int:
+    """End the SEPA mandates unused for 36 months."""
+    return mandates.mandates_expire()

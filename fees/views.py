@@ -1,12 +1,22 @@
 """The member area's invoices: the list, and each PDF for that member's accounts only (thin views)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from members import selectors as members_selectors
+from members import services as members_services
+from swsdigital.core.ratelimit import client_ip
+from swsdigital.core.redaction import iban_mask
+from swsdigital.privacy.services import consent_text_current
 
 from . import selectors
+from .forms import BankAccountForm
 from .services import issuing
 
 
@@ -48,3 +58,41 @@ def invoice_einvoice(request, number: str):
     response["Content-Disposition"] = f'attachment; filename="{invoice.number}-xrechnung.xml"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@sensitive_post_parameters("iban", "account_holder")
+@login_required
+def bank_account(request):
+    """The member's direct debit: the account (masked) and mandate; the main contact gives a new mandate."""
+    member = _member_or_403(request)
+    if member is None:
+        return render(request, "members/area/not_member.html", status=403)
+    may_change = members_selectors.user_is_main_contact(user=request.user, member=member)
+    text = consent_text_current(key="sepa_mandate")
+    mandate_text = text.text_en if get_language() == "en" and text.text_en else text.text_de
+    form = BankAccountForm(request.POST if request.method == "POST" and may_change else None, mandate_text=mandate_text)
+    if request.method == "POST" and not may_change:
+        messages.error(request, _("Only the main contact can change the bank account."))
+    elif form.is_valid():
+        try:
+            members_services.member_bank_account_change(
+                member=member,
+                account_holder=form.cleaned_data["account_holder"],
+                iban=form.cleaned_data["iban"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Thank you: the new direct debit mandate is in force for the next collection."))
+            return redirect("fees:bank_account")
+    context = {
+        "member": member,
+        "section": "bank",
+        "form": form,
+        "may_change": may_change,
+        "iban_masked": iban_mask(member.sepa_iban) if member.sepa_iban else "",
+    }
+    return render(request, "fees/bank_account.html", context)

@@ -25,3 +25,47 @@ def member_mandate_end(*, member_id: int, reason: str) -> bool:
             ]
         )  # fmt: skip
     return True
+
+
+def member_bank_account_change(*, member: Member, account_holder: str, iban: str, by, ip: str | None = None) -> Member:
+    """Give the member a new SEPA mandate for another account: a new reference and date, the consent recorded.
+
+    The old mandate ends with it (the next collection under the new reference is a first one).
+    """
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from swsdigital.core.sepa import bic_for_iban, iban_check
+    from swsdigital.privacy.services import consent_record
+
+    holder = " ".join((account_holder or "").split())
+    if not holder:
+        raise ValidationError({"account_holder": _("Please enter the account holder.")})
+    if len(holder) > 70:
+        raise ValidationError({"account_holder": _("Please enter at most 70 characters.")})
+    try:
+        compact = iban_check(iban)
+    except ValidationError as exc:
+        raise ValidationError({"iban": exc.messages}) from exc
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        previous = member.sepa_mandate_reference
+        suffix = 2
+        if previous.startswith(f"{settings.MEMBERS_MANDATE_PREFIX}-{member.number:06d}-"):
+            suffix = int(previous.rsplit("-", 1)[1]) + 1 if previous.rsplit("-", 1)[1].isdigit() else 2
+        member.sepa_account_holder, member.sepa_iban, member.sepa_bic = holder, compact, bic_for_iban(compact)
+        member.sepa_mandate_reference = f"{settings.MEMBERS_MANDATE_PREFIX}-{member.number:06d}-{suffix}"
+        member.sepa_mandate_signed_on = timezone.localdate()
+        member.save(
+            update_fields=[
+                "sepa_account_holder", "sepa_iban", "sepa_bic", "sepa_mandate_reference", "sepa_mandate_signed_on",
+                "updated_at",
+            ]
+        )  # fmt: skip
+        consent_record(
+            key="sepa_mandate", email=by.email, source="member area", ip=ip, user=by,
+            subject_ref=member.sepa_mandate_reference, confirmed=True,
+        )  # fmt: skip
+    return member
