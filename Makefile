@@ -52,6 +52,7 @@ lint: $(STAMP_DEV)
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 	DEBUG=false SECRET_KEY=ci-$$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 60) \
+	  FIELD_ENCRYPTION_KEYS=$$(head -c 32 /dev/urandom | base64 | tr '+/' '-_') \
 	  ALLOWED_HOSTS=portal.example SITE_URL=https://portal.example \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) .ci/audit.py requirements.txt

@@ -15,6 +15,7 @@ credit per invoice. Results go to the "## Membership fees" section of docs/perfo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import platform
@@ -114,10 +115,8 @@ def tree_rss(pid: int) -> float:
     """Return the resident memory of a process and its children, in MB."""
     total = rss_mb(pid)[0]
     for line in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split():
-        try:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # the child ended meanwhile
             total += rss_mb(int(line))[0]
-        except (FileNotFoundError, ProcessLookupError):
-            pass
     return total
 
 

@@ -72,7 +72,7 @@ def _participants_csv(event: Event) -> HttpResponse:
         ]
         for r in selectors.registrations_for_export(event=event)
     )
-    return csv_response(f"{event.slug}-participants.csv", header, rows)
+    return csv_response(f"{event.slug}-participants.csv", header, rows, audit={"target": event, "kind": "participants"})
 
 
 @admin.register(Event)

@@ -8,12 +8,18 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from swsdigital.core.pagecache import page_cache_boundary, page_cache_watch
+        from swsdigital.privacy.audit import audit_register
         from swsdigital.privacy.registry import not_personal, register
 
         from . import selectors
         from .privacy import EventsProvider
+        from .retention import register_rules
 
         register(EventsProvider())
+        register_rules()
+        # Staff changes of participants, and of an event's contact person (the rest of an event is not personal).
+        audit_register(self.get_model("Registration"), plain=("language", "status"))
+        audit_register(self.get_model("Event"), only=("contact_name", "contact_email"))
         not_personal({"events.Series": "a series' title", "events.Topic": "a topic's name"})
 
         page_cache_watch(*self.get_models())

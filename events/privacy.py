@@ -22,6 +22,22 @@ CONTACT_REASON = _("The event stays; the person is removed as its contact.")
 class EventsProvider(PersonalDataProvider):
     name = "events"
     covers = ("events.Registration", "events.Event")
+    title = _("Events")
+    labels = {
+        "registrations": _("Event registrations"),
+        "event": _("Event"),
+        "event_start": _("Begins"),
+        "organisation": _("Organisation"),
+        "places": _("Places"),
+        "answers": _("Answers"),
+        "registered_at": _("Registered"),
+        "cancelled_at": _("Cancelled"),
+        "checked_in_at": _("Checked in"),
+        "contact_of_events": _("Named as contact of events"),
+        "contact_name": _("Contact name"),
+        "contact_email": _("Contact email"),
+    }
+    value_labels = {"status": dict(Registration.Status.choices)}
 
     def _registrations(self, email: str):
         return Registration.objects.filter(email__iexact=email, anonymised_at__isnull=True)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from members import selectors as members_selectors
 from swsdigital.core.images import image_process_upload
 from swsdigital.mail.services import Attachment, email_send
+from swsdigital.privacy.retention import retention_cutoff
 from swsdigital.privacy.services import consent_record
 
 from .ical import event_ics
@@ -361,10 +362,13 @@ _ANONYMOUS = {"name": "", "email": "", "organisation": "", "answers": {}, "user"
 def registrations_anonymise(*, now=None) -> int:
     """Erase participants' personal data a configured number of days after their event; keep the counts."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=settings.EVENTS_ANONYMISE_AFTER_DAYS)
-    return Registration.objects.filter(event__end__lt=cutoff, anonymised_at__isnull=True).update(
+    cutoff = retention_cutoff("event_participants", now=now)
+    count = Registration.objects.filter(event__end__lt=cutoff, anonymised_at__isnull=True).update(
         **_ANONYMOUS, anonymised_at=now
     )
+    if count:
+        logger.info("Anonymised %d registration(s) of events that ended before %s.", count, cutoff.isoformat())
+    return count
 
 
 def registrations_anonymise_for_email(*, email: str, now=None) -> int:

@@ -257,7 +257,8 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
         """The treasurer's copy of an invoice's PDF."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        document = get_object_or_404(InvoiceDocument.objects.select_related("invoice"), invoice_id=pk)
+        invoice = get_object_or_404(Invoice, pk=pk)  # a pk lookup: an out-of-range number finds nothing (SQLite)
+        document = get_object_or_404(InvoiceDocument.objects.select_related("invoice"), invoice=invoice)
         response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
         response["Cache-Control"] = "private, no-store"

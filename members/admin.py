@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action
+from swsdigital.privacy import audit
 from swsdigital.privacy.models import Consent
 
 from . import selectors, services
@@ -104,7 +105,10 @@ BANK_FIELDS = ("sepa_account_holder", "sepa_iban", "sepa_bic")
 
 class BankDataMixin:
     """Bank details only for those with the treasurer's permission: everyone else sees the IBAN masked
-    (``DE89 •••• •••• •••• •••• 00``) in the change view, and never in lists, search or exports."""
+    (``DE89 •••• •••• •••• •••• 00``) in the change view, and never in lists, search or exports.
+
+    The audit trail gets an entry whenever the unmasked IBAN is shown and whenever bank data is changed;
+    its own change entries never hold bank fields (swsdigital/privacy/audit.py)."""
 
     def has_bank_data_permission(self, request) -> bool:
         return request.user.has_perm("members.view_bank_data")
@@ -124,6 +128,16 @@ class BankDataMixin:
     @admin.display(description=_("IBAN"))
     def iban_masked(self, obj) -> str:
         return iban_mask(obj.sepa_iban) if obj is not None and obj.sepa_iban else "–"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.sepa_iban and self.has_bank_data_permission(request):
+            audit.audit_record(target=obj, action=audit.Action.ACCESS, event=audit.BANK_DATA_VIEWED)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if set(form.changed_data) & set(BANK_FIELDS):
+            audit.audit_record(target=obj, action=audit.Action.UPDATE, event=audit.BANK_DATA_CHANGED)
 
 
 @admin.register(MembershipApplication)

@@ -29,7 +29,8 @@ def members_csv_response(queryset, *, bank_data: bool = False) -> HttpResponse:
                 "ja" if m.directory_listed else "nein",
             ]  # fmt: skip
 
-    return _csv_response(f"mitglieder-{timezone.localdate().isoformat()}.csv", header, rows())
+    audit = {"target": queryset.model, "kind": "members", "bank_data": bank_data}
+    return _csv_response(f"mitglieder-{timezone.localdate().isoformat()}.csv", header, rows(), audit=audit)
 
 
 def applications_csv_response(queryset) -> HttpResponse:
@@ -49,4 +50,5 @@ def applications_csv_response(queryset) -> HttpResponse:
                 timezone.localtime(a.decided_at).strftime("%Y-%m-%d %H:%M") if a.decided_at else "",
             ]  # fmt: skip
 
-    return _csv_response(f"aufnahmeantraege-{timezone.localdate().isoformat()}.csv", header, rows())
+    audit = {"target": queryset.model, "kind": "applications"}
+    return _csv_response(f"aufnahmeantraege-{timezone.localdate().isoformat()}.csv", header, rows(), audit=audit)

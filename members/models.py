@@ -8,6 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from swsdigital.core.crypto import EncryptedCharField
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -188,8 +190,9 @@ class Organisation(models.Model):
         MembershipType, on_delete=models.PROTECT, related_name="+", verbose_name=_("membership type")
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="+", verbose_name=_("topics of interest"))
-    sepa_account_holder = models.CharField(_("account holder"), max_length=70, blank=True)
-    sepa_iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    # Stored encrypted (a database dump shows tokens only); they cannot be filtered, searched or sorted.
+    sepa_account_holder = EncryptedCharField(_("account holder"), max_length=70, blank=True)
+    sepa_iban = EncryptedCharField(_("IBAN"), max_length=34, blank=True)
     sepa_bic = models.CharField(_("BIC"), max_length=11, blank=True)
 
     class Meta:

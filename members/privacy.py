@@ -53,6 +53,28 @@ class MembersProvider(PersonalDataProvider):
         "members.MembershipApplication",
         "members.Member",
     )
+    title = _("Account and membership")
+    labels = {
+        "accounts": _("User accounts"),
+        "date_joined": _("Registered"),
+        "last_login": _("Last login"),
+        "email_addresses": _("Email addresses"),
+        "verified": _("Confirmed"),
+        "primary": _("Primary address"),
+        "contacts": _("Contact at member organisations"),
+        "member": _("Member organisation"),
+        "member_number": _("Membership number"),
+        "main_contact": _("Main contact"),
+        "applications": _("Membership applications"),
+        "organisation": _("Organisation"),
+        "newsletter": _("Newsletter wanted"),
+        "received_at": _("Received"),
+        "decided_at": _("Decided"),
+        "ip_address": _("IP address"),
+        "further_contact_on_applications": _("Named as further contact on applications"),
+        "contact": _("Contact details"),
+    }
+    value_labels = {"status": dict(MembershipApplication.Status.choices)}
 
     # --- what is held -------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from .models import Contact, Member, MembershipApplication, MembershipType, Region, Topic
+from .models import Contact, Member, MembershipApplication, MembershipType, Region, Topic, User
 
 
 def _active_q(prefix: str = "") -> Q:
@@ -51,6 +51,29 @@ def member_for_user(*, user) -> Member | None:
         .first()
     )
     return contact.member if contact else None
+
+
+def account_verified_emails(*, user) -> list[str]:
+    """Return the account's verified addresses (lower case), the primary one first — the addresses it proved."""
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "email")
+    emails = verified.values_list("email", flat=True)
+    return list(dict.fromkeys(email.strip().lower() for email in emails))
+
+
+def account_main_contacts(*, user, emails) -> list[Contact]:
+    """Return the contacts by which the account's person is main contact of an active member (erasure keeps them)."""
+    person = Q(user=user)
+    for email in emails:
+        person |= Q(email__iexact=email)
+    qs = Contact.objects.filter(person, is_main=True, member__status=Member.Status.ACTIVE).select_related("member")
+    return list(qs.order_by("member__name"))
+
+
+def account_exists_for_email(*, email: str) -> bool:
+    """Return whether an account holds the address, as its login or as one of its addresses."""
+    return User.objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email)).exists()
 
 
 def directory_members(*, region: str = "", membership_type: str = "", topic: str = "", q: str = "") -> QuerySet[Member]:
@@ -156,3 +179,23 @@ def member_bank_accounts(*, member_ids) -> dict[int, tuple[str, str, str]]:
     """Return (IBAN, account holder, BIC) of the given members, by id — for the treasurer's debit files only."""
     members = Member.objects.filter(pk__in=member_ids).only("pk", "sepa_iban", "sepa_account_holder", "sepa_bic")
     return {m.pk: (m.sepa_iban, m.sepa_account_holder, m.sepa_bic) for m in members}
+
+
+def user_is_main_contact(*, user, member: Member) -> bool:
+    """Return whether the user is the member's main contact (who gives and changes the SEPA mandate)."""
+    return Contact.objects.filter(member=member, user=user, is_main=True).exists()
+
+
+def members_with_mandate() -> QuerySet[Member]:
+    """Return the members holding a SEPA mandate, with their main contact loaded."""
+    return (
+        Member.objects.exclude(sepa_mandate_reference="")
+        .only("pk", "number", "name", "sepa_mandate_reference", "sepa_mandate_signed_on")
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.filter(is_main=True).select_related("user"),
+                to_attr="main_contacts",
+            )
+        )
+    )

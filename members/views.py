@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from swsdigital.core.pagecache import page_cached
@@ -44,6 +45,7 @@ def _add_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+@sensitive_post_parameters("sepa_iban", "sepa_account_holder", "sepa_bic")
 @page_cached
 def join(request):
     """Show and accept the application form; every accepted submission gets the same page."""

@@ -8,12 +8,14 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         from swsdigital.core.pagecache import page_cache_boundary, page_cache_watch
+        from swsdigital.privacy.audit import audit_register
         from swsdigital.privacy.registry import register
 
         from . import selectors
         from .privacy import NewsProvider
 
         register(NewsProvider())
+        audit_register(self.get_model("PressContact"))  # staff changes, in the audit trail
 
         page_cache_watch(*self.get_models())
         page_cache_boundary(selectors.news_next_change)

@@ -12,6 +12,8 @@ from .models import PressContact
 class NewsProvider(PersonalDataProvider):
     name = "news"
     covers = ("news.PressContact",)
+    title = _("Press")
+    labels = {"press_contacts": _("Press contact in press releases")}
 
     def _contacts(self, email: str):
         return PressContact.objects.filter(email__iexact=email)

@@ -8,11 +8,17 @@ class NewsletterConfig(AppConfig):
 
     def ready(self):
         from swsdigital.core.pagecache import page_cache_watch
+        from swsdigital.privacy.audit import audit_register
         from swsdigital.privacy.registry import register
 
         from .privacy import NewsletterProvider
+        from .retention import register_rules
 
         register(NewsletterProvider())
+        register_rules()
+        # Staff changes of subscribers and applicants' wishes; never deliveries (one per recipient and mailing).
+        audit_register(self.get_model("Subscriber"), plain=("language", "status"))
+        audit_register(self.get_model("MembershipOptin"), plain=("outcome",))
 
         # The public archive shows mailings; subscribers and deliveries are not public.
         page_cache_watch(self.get_model("Mailing"), self.get_model("Topic"))

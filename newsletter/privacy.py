@@ -16,6 +16,24 @@ def _iso(value):
 class NewsletterProvider(PersonalDataProvider):
     name = "newsletter"
     covers = ("newsletter.Subscriber", "newsletter.Delivery", "newsletter.MembershipOptin")
+    title = _("Newsletter")
+    labels = {
+        "subscriptions": _("Newsletter subscriptions"),
+        "topics": _("Topics"),
+        "signed_up_at": _("Signed up"),
+        "unsubscribed_at": _("Unsubscribed"),
+        "bounced_at": _("Undeliverable since"),
+        "deliveries": _("Newsletters sent"),
+        "mailing": _("Newsletter"),
+        "sent_at": _("Sent"),
+        "newsletter_wishes": _("Newsletter wishes from membership applications"),
+        "application_confirmed_at": _("Application confirmed"),
+        "outcome": _("Outcome"),
+    }
+    value_labels = {
+        "status": {**dict(Delivery.Status.choices), **dict(Subscriber.Status.choices)},
+        "outcome": dict(MembershipOptin.Outcome.choices),
+    }
 
     def _subscribers(self, email: str):
         return Subscriber.objects.filter(email__iexact=email)

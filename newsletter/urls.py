@@ -11,6 +11,8 @@ urlpatterns = [
     path(_("newsletter/confirm/<str:token>/"), views.confirm, name="confirm"),
     path(_("newsletter/preferences/<str:token>/"), views.preferences, name="preferences"),
     path(_("newsletter/unsubscribe/<str:token>/"), views.unsubscribe, name="unsubscribe"),
+    path(_("newsletter/preferences/<str:token>/delete/"), views.erase, name="erase"),
+    path(_("newsletter/deleted/"), views.erased, name="erased"),
     path(_("newsletter/archive/"), views.archive, name="archive"),
     path(_("newsletter/archive/<int:pk>-<slug:slug>/"), views.mailing_detail, name="mailing"),
 ]

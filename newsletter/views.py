@@ -1,16 +1,19 @@
 """Public pages of the newsletter: sign-up, confirmation, preferences, one-click unsubscribe, archive."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.ratelimit import client_ip, rate_limit_request
+from swsdigital.privacy.services import person_preview
 
 from . import selectors, services
 from .forms import PreferencesForm, SubscribeForm
@@ -98,6 +101,35 @@ def unsubscribe(request, token: str):
             return HttpResponse(_("You have been unsubscribed."), content_type="text/plain; charset=utf-8")
         return render(request, "newsletter/unsubscribed.html", {"subscriber": subscriber, "token": token})
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber, "token": token})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request, token: str):
+    """GET shows everything held about the subscriber's address; POST (CSRF-protected) erases all of it."""
+    try:
+        subscriber = services.subscriber_from_manage_token(token)
+        services.subscriber_data_erase_check(subscriber=subscriber)
+        if request.method == "POST":
+            services.subscriber_data_erase(subscriber=subscriber)
+            return redirect("newsletter:erased")
+        preview = person_preview(email=subscriber.email)
+    except services.InvalidToken as exc:
+        if exc.gone:  # a signed link whose subscriber is gone: the second click on "delete", or a later visit
+            return render(request, "newsletter/erase_gone.html")
+        return _invalid_link(request, exc)
+    except services.ErasureNeedsLogin:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "newsletter/erase_login.html", {"subscriber": subscriber, "token": token}, status=status)
+    except ValidationError:  # an address stored before today's checks: treat the link as broken, never a 500
+        return _invalid_link(request, services.InvalidToken())
+    context = {"subscriber": subscriber, "token": token, "preview": preview}
+    return render(request, "newsletter/erase.html", context)
+
+
+def erased(request):
+    """Say that the data is erased (no token: the link no longer leads anywhere)."""
+    return render(request, "newsletter/erased.html")
 
 
 @page_cached

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
+    "auditlog",
     # Shared infrastructure
     "swsdigital.core",
     "swsdigital.mail",
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "swsdigital.core.middleware.RateLimitMiddleware",
     "swsdigital.core.middleware.StaffSecondFactorMiddleware",
+    # Who acted, for the audit trail; records changes only in staff requests (swsdigital/privacy/audit.py).
+    "swsdigital.privacy.middleware.AuditMiddleware",
 ]
 
 TEMPLATES = [
@@ -366,6 +369,14 @@ try:  # Django >= 6.0 has CSP built in, with per-request nonces.
 except ImportError:  # Django 5.2 (Python 3.11): the same policy as a static header, without nonces.
     MIDDLEWARE.insert(1, "swsdigital.core.middleware.StaticCSPMiddleware")
 
+# Bank data (IBAN, account holder) is stored encrypted (swsdigital/core/crypto.py): comma-separated Fernet keys,
+# the first encrypts, all decrypt (rotation: docs/security.md). Unset, a key derived from SECRET_KEY serves a
+# local setup; the deploy check core.E001 requires real keys in production.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# Error pages and mails hide bank fields and bank-named settings (DEBUG off) and mask IBAN-shaped values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "swsdigital.core.redaction.BankDataExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "swsdigital.core.redaction.BankDataExceptionReporter"
+
 # --- Forms ------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -377,7 +388,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Every handler masks IBAN-shaped strings, whatever logged them (defence in depth).
+    "filters": {"bank_data": {"()": "swsdigital.core.redaction.BankDataLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["bank_data"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
@@ -390,13 +403,7 @@ MEMBERS_JOIN_RATE_LIMIT = env.int("MEMBERS_JOIN_RATE_LIMIT", default=10)
 MEMBERS_JOIN_RATE_PERIOD = env.int("MEMBERS_JOIN_RATE_PERIOD", default=3600)
 # Statutes: a resignation takes effect at the end of the calendar year; notice in months before it.
 MEMBERS_RESIGNATION_NOTICE_MONTHS = env.int("MEMBERS_RESIGNATION_NOTICE_MONTHS", default=0)
-# Days after which unconfirmed applications are deleted (data minimisation).
-MEMBERS_UNCONFIRMED_RETENTION_DAYS = env.int("MEMBERS_UNCONFIRMED_RETENTION_DAYS", default=30)
 MEMBERS_MANDATE_PREFIX = env.str("MEMBERS_MANDATE_PREFIX", default="SWSD")
-CELERY_BEAT_SCHEDULE["members-purge-unconfirmed"] = {
-    "task": "members.tasks.applications_unconfirmed_purge_task",
-    "schedule": 24 * 3600.0,
-}
 CELERY_BEAT_SCHEDULE["members-apply-resignations"] = {
     "task": "members.tasks.members_resignations_apply_task",
     "schedule": 24 * 3600.0,
@@ -405,8 +412,6 @@ CELERY_BEAT_SCHEDULE["members-apply-resignations"] = {
 # --- Events -----------------------------------------------------------------
 # Hours before the start when confirmed participants get their reminder.
 EVENTS_REMINDER_HOURS = env.int("EVENTS_REMINDER_HOURS", default=24)
-# Days after an event when participants' personal data is anonymised (counts stay).
-EVENTS_ANONYMISE_AFTER_DAYS = env.int("EVENTS_ANONYMISE_AFTER_DAYS", default=90)
 # Registrations per IP and hour.
 EVENTS_REGISTRATION_RATE = env.int("EVENTS_REGISTRATION_RATE", default=20)
 # Domain part of the stable calendar UIDs (never change it once feeds are subscribed).
@@ -416,10 +421,6 @@ EVENTS_FEED_CACHE_SECONDS = env.int("EVENTS_FEED_CACHE_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE["events-reminders"] = {
     "task": "events.tasks.registration_reminders_send_task",
     "schedule": 15 * 60.0,
-}
-CELERY_BEAT_SCHEDULE["events-anonymise"] = {
-    "task": "events.tasks.registrations_anonymise_task",
-    "schedule": 24 * 3600.0,
 }
 
 # --- Newsletter -------------------------------------------------------------
@@ -437,7 +438,6 @@ NEWSLETTER_RETRY_DELAYS = [
     int(x) for x in env.list("NEWSLETTER_RETRY_DELAYS", default=["60", "300", "1800", "7200", "21600"])
 ]
 NEWSLETTER_CONFIRM_DAYS = env.int("NEWSLETTER_CONFIRM_DAYS", default=7)
-NEWSLETTER_UNCONFIRMED_DAYS = env.int("NEWSLETTER_UNCONFIRMED_DAYS", default=30)
 NEWSLETTER_BLOCK_ITEMS = env.int("NEWSLETTER_BLOCK_ITEMS", default=3)
 # Sign-ups per IP and period (seconds) on the newsletter form.
 NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env.int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default=10)
@@ -447,15 +447,54 @@ CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {
     "task": "newsletter.tasks.mailings_sweep_task",
     "schedule": env.float("NEWSLETTER_SWEEP_SECONDS", default=60.0),
 }
-CELERY_BEAT_SCHEDULE["newsletter-unconfirmed-delete"] = {
-    "task": "newsletter.tasks.subscribers_unconfirmed_delete_task",
-    "schedule": 24 * 3600.0,
-}
 # Membership applicants who ticked the newsletter box get the double opt-in mail (once per address).
 CELERY_BEAT_SCHEDULE["newsletter-membership-optins"] = {
     "task": "newsletter.tasks.subscribers_invite_from_applications_task",
     "schedule": env.float("NEWSLETTER_MEMBERSHIP_OPTIN_SECONDS", default=3600.0),
 }
+
+# --- Retention --------------------------------------------------------------
+# How long personal data is kept, in days, one environment variable each (README, docs/security.md).
+# The apps register the rule for each period (swsdigital/privacy/retention.py); beat applies them daily and
+# logs the counts, and the privacy notice shows this table, so text and behaviour cannot drift.
+
+
+def _retention_days(name: str, default: int) -> int:
+    raw = env.str(name, default=str(default)).strip()
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of days, at least 1 (not {raw!r}).")
+    return int(raw)
+
+
+RETENTION = {
+    # Membership applications whose address was never confirmed: deleted, counted from receipt.
+    "applications_unconfirmed": _retention_days("MEMBERS_UNCONFIRMED_RETENTION_DAYS", 30),
+    # Newsletter sign-ups never confirmed: deleted with their consent record, counted from the sign-up.
+    "newsletter_unconfirmed": _retention_days("NEWSLETTER_UNCONFIRMED_DAYS", 30),
+    # Participants of an event: anonymised (counts stay), counted from the event's end.
+    "event_participants": _retention_days("EVENTS_ANONYMISE_AFTER_DAYS", 90),
+    # Sent or failed emails: text, HTML, attachments and headers removed; row, recipient and status stay.
+    "email_bodies": _retention_days("RETENTION_EMAIL_BODY_DAYS", 90),
+    # IP addresses of consents and applications: shortened to /24 (IPv4) or /48 (IPv6).
+    "ip_addresses": _retention_days("RETENTION_IP_ADDRESS_DAYS", 30),
+    # Contact persons of ended memberships: deleted unless they hold an active consent (below).
+    "contacts_ended": _retention_days("RETENTION_ENDED_MEMBER_CONTACT_DAYS", 3 * 365),
+    # The audit trail (django-auditlog's entries): deleted.
+    "audit_entries": _retention_days("RETENTION_AUDIT_DAYS", 3 * 365),
+}
+# A former member's contact with a confirmed, not withdrawn consent to one of these keeps their contact record.
+RETENTION_CONTACT_CONSENT_KEYS = env.list("RETENTION_CONTACT_CONSENT_KEYS", default=["newsletter"])
+# A request still waiting for its click must not be deleted while its link works.
+if RETENTION["applications_unconfirmed"] * 24 < MEMBERS_CONFIRM_MAX_AGE_HOURS:
+    raise ImproperlyConfigured("MEMBERS_UNCONFIRMED_RETENTION_DAYS must cover MEMBERS_CONFIRM_MAX_AGE_HOURS.")
+if RETENTION["newsletter_unconfirmed"] < NEWSLETTER_CONFIRM_DAYS:
+    raise ImproperlyConfigured("NEWSLETTER_UNCONFIRMED_DAYS must be at least NEWSLETTER_CONFIRM_DAYS.")
+for _period in RETENTION:
+    CELERY_BEAT_SCHEDULE[f"retention-{_period}"] = {
+        "task": "swsdigital.privacy.tasks.retention_apply_task",
+        "args": (_period,),
+        "schedule": 24 * 3600.0,
+    }
 
 # --- Fees -------------------------------------------------------------------
 # The joining year's fee, per the statutes: "full", "pro_rata" (by month, from the joining month) or "none".
@@ -466,3 +505,21 @@ if FEES_JOINING_YEAR_RULE not in ("full", "pro_rata", "none"):
 FEES_PRENOTIFICATION_DAYS = env.int("FEES_PRENOTIFICATION_DAYS", default=14)
 # Days a transfer payer has from the invoice date.
 FEES_PAYMENT_DAYS = env.int("FEES_PAYMENT_DAYS", default=30)
+# Days after the due date for the payment reminder, the first and the second dunning letter.
+FEES_REMINDER_DAYS = [
+    int(d) if d.strip().isascii() and d.strip().isdigit() else -1
+    for d in env.list("FEES_REMINDER_DAYS", default=["14", "28", "42"])
+]
+if len(FEES_REMINDER_DAYS) != 3 or sorted(set(FEES_REMINDER_DAYS)) != FEES_REMINDER_DAYS or FEES_REMINDER_DAYS[0] < 1:
+    raise ImproperlyConfigured("FEES_REMINDER_DAYS must be three rising day counts, e.g. 14,28,42.")
+CELERY_BEAT_SCHEDULE["fees-reminders"] = {
+    "task": "fees.tasks.reminders_send_task",
+    "schedule": env.float("FEES_REMINDER_SECONDS", default=86400.0),
+}
+# SEPA mandates unused for 36 months lapse (checked daily).
+CELERY_BEAT_SCHEDULE["fees-mandates-expire"] = {"task": "fees.tasks.mandates_expire_task", "schedule": 86400.0}
+# Invoices whose PDF and mail were never handed to the worker (broker down) are handed over again.
+CELERY_BEAT_SCHEDULE["fees-issue-sweep"] = {
+    "task": "fees.tasks.invoices_issue_sweep_task",
+    "schedule": env.float("FEES_ISSUE_SWEEP_SECONDS", default=600.0),
+}

@@ -1,8 +1,10 @@
 """Membership rules: applications and admission, member profiles, contacts, consents, resignation."""
 
+from .accounts import AccountErasureRefused, account_erase, account_erase_check
 from .applications import (
     ApplicationLinkInvalid,
     application_confirm_url,
+    applications_ips_truncate,
     applications_unconfirmed_purge,
     membership_application_approve,
     membership_application_confirm,
@@ -12,7 +14,7 @@ from .applications import (
     membership_application_reject,
     membership_number_next,
 )
-from .bank import member_mandate_end
+from .bank import member_bank_account_change, member_mandate_end
 from .members import (
     contact_invite,
     contact_remove,
@@ -24,15 +26,21 @@ from .members import (
     member_resignation_confirm,
     member_resignation_effective_date,
     member_resignation_request,
+    members_ended_contacts_purge,
     members_resignations_apply,
 )
 
 __all__ = [
+    "AccountErasureRefused",
     "ApplicationLinkInvalid",
+    "account_erase",
+    "account_erase_check",
     "application_confirm_url",
+    "applications_ips_truncate",
     "applications_unconfirmed_purge",
     "contact_invite",
     "contact_remove",
+    "member_bank_account_change",
     "member_consent_withdraw",
     "member_data_export",
     "member_directory_update",
@@ -42,6 +50,7 @@ __all__ = [
     "member_resignation_confirm",
     "member_resignation_effective_date",
     "member_resignation_request",
+    "members_ended_contacts_purge",
     "members_resignations_apply",
     "membership_application_approve",
     "membership_application_confirm",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
 
 from django.conf import settings
 from django.core import signing
@@ -17,12 +17,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from members.models import Contact, Member, MembershipApplication, MembershipNumberCounter, Topic, User
+from members.validators import iban_mask
 from swsdigital.core.images import image_process_upload
 from swsdigital.mail.services import email_send
 from swsdigital.privacy.models import Consent
+from swsdigital.privacy.retention import ip_fields_truncate, retention_cutoff
 from swsdigital.privacy.services import consent_confirm, consent_record
 
 from .accounts import account_for_contact, login_url, password_set_url
+
+logger = logging.getLogger(__name__)
 
 CONFIRM_SALT = "members.application.confirm"
 Status = MembershipApplication.Status
@@ -76,6 +80,8 @@ def _send_confirmation(application: MembershipApplication) -> None:
             "application": application,
             "confirm_url": application_confirm_url(application),
             "max_age_hours": settings.MEMBERS_CONFIRM_MAX_AGE_HOURS,
+            # Mails land in the outbox and in mailboxes: the IBAN only masked, the account holder not at all.
+            "iban_masked": iban_mask(application.sepa_iban),
         },
         language=application.language,
     )
@@ -307,6 +313,7 @@ def membership_application_approve(
             "application": application,
             "member": member,
             "message": message,
+            "iban_masked": iban_mask(member.sepa_iban),
             "password_url": password_set_url(user=user, language=application.language)
             if not user.has_usable_password()
             else "",
@@ -339,11 +346,22 @@ def membership_application_reject(
 
 def applications_unconfirmed_purge(*, now=None) -> int:
     """Delete unconfirmed applications past the retention period (and their logos); return how many."""
-    cutoff = (now or timezone.now()) - timedelta(days=settings.MEMBERS_UNCONFIRMED_RETENTION_DAYS)
+    cutoff = retention_cutoff("applications_unconfirmed", now=now)
     stale = list(MembershipApplication.objects.filter(status=Status.UNCONFIRMED, created_at__lt=cutoff))
     for application in stale:
         for field in (application.logo, application.logo_thumbnail):
             if field:
                 field.delete(save=False)
         application.delete()
+    if stale:
+        logger.info("Deleted %d unconfirmed application(s) received before %s.", len(stale), cutoff.isoformat())
     return len(stale)
+
+
+def applications_ips_truncate(*, now=None) -> int:
+    """Shorten the IP addresses of applications received longer ago than the retention period; return how many."""
+    cutoff = retention_cutoff("ip_addresses", now=now)
+    count = ip_fields_truncate(MembershipApplication.objects.all(), {"submitted_ip": "created_at"}, before=cutoff)
+    if count:
+        logger.info("Shortened the IP address of %d application(s) received before %s.", count, cutoff.isoformat())
+    return count

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import Contact, Member, Topic, User
+from members.models import Contact, Member, MembershipApplication, Topic, User
 from swsdigital.core.images import image_process_upload
 from swsdigital.mail.services import email_send
+from swsdigital.privacy.audit import audit_export, records_count
 from swsdigital.privacy.models import Consent
-from swsdigital.privacy.selectors import consents_for_email
+from swsdigital.privacy.retention import retention_cutoff
+from swsdigital.privacy.selectors import consents_active_emails, consents_for_email
 from swsdigital.privacy.services import consent_record, consent_withdraw, person_export
 
 from .accounts import account_for_contact, login_url, password_set_url
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = (
     "name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region",
@@ -168,7 +174,7 @@ def contact_remove(*, contact: Contact, by: User) -> None:
 
 
 def member_data_export(*, member: Member, user: User) -> dict:
-    """Return everything stored about the member and the user (and, across all apps, their address)."""
+    """Return everything stored about the member and the user (and, across all apps, their address); audited."""
     application = getattr(member, "application", None)
 
     def org(obj) -> dict:
@@ -182,7 +188,7 @@ def member_data_export(*, member: Member, user: User) -> dict:
             "sepa_bic": obj.sepa_bic,
         }
 
-    return {
+    data = {
         "exported_at": timezone.now().isoformat(),
         "member": {
             **org(member),
@@ -239,8 +245,10 @@ def member_data_export(*, member: Member, user: User) -> dict:
             for c in consents_for_email(email=user.email)
         ],
         # Everything every app holds about the logged-in person's address, through the privacy registry.
-        "person": person_export(email=user.email),
+        "person": person_export(email=user.email, audit_entry=False),  # recorded once, as this whole export
     }
+    audit_export(target=member, kind="member_data", format="json", rows=records_count(data), actor=user)
+    return data
 
 
 def member_resignation_effective_date(*, on: datetime.date) -> datetime.date:
@@ -295,3 +303,62 @@ def members_resignations_apply(*, today: datetime.date | None = None) -> int:
     return Member.objects.filter(
         status=Member.Status.ACTIVE, resignation_confirmed_at__isnull=False, resignation_effective_on__lt=today
     ).update(status=Member.Status.ENDED, directory_listed=False, updated_at=timezone.now())
+
+
+def members_ended_contacts_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the contact persons of memberships that ended longer ago than the retention period; return how many.
+
+    The contacts go, and the person's details on the member's application (as erasure anonymises them); the
+    member organisation's own record stays. A person with an active consent to further contact
+    (``settings.RETENTION_CONTACT_CONSENT_KEYS``, e.g. a confirmed newsletter subscription) is kept. A
+    membership ends on ``resignation_effective_on``; one ended without that date counts from its last change.
+    """
+    from members.privacy import _APPLICATION_PERSON
+
+    cutoff = retention_cutoff("contacts_ended", now=now)
+    ended = Member.objects.filter(status=Member.Status.ENDED).filter(
+        Q(resignation_effective_on__lt=timezone.localdate(cutoff))
+        | Q(resignation_effective_on__isnull=True, updated_at__lt=cutoff)
+    )
+    contacts = list(Contact.objects.filter(member__in=ended).values_list("pk", "email"))
+    applications = list(
+        MembershipApplication.objects.filter(member__in=ended)
+        .filter(~Q(email="") | ~Q(further_contacts=[]))
+        .only("pk", "email", "further_contacts")
+    )
+    emails = [email for _pk, email in contacts] + [a.email for a in applications]
+    emails += [str(c.get("email", "")) for a in applications for c in a.further_contacts or []]
+    # The application's own newsletter tick is not it: it leads to a double opt-in of its own (withdrawn on
+    # unsubscribing), whereas the application's consent stays as the application's record.
+    keep = consents_active_emails(
+        keys=settings.RETENTION_CONTACT_CONSENT_KEYS,
+        emails=emails,
+        exclude_subject_ref_prefix="membership-application:",
+    )
+
+    def kept(email) -> bool:
+        return str(email or "").strip().lower() in keep
+
+    gone = [pk for pk, email in contacts if not kept(email)]
+    Contact.objects.filter(pk__in=gone).delete()
+    anonymised = further = 0
+    for application in applications:
+        changes = {} if kept(application.email) or not application.email else dict(_APPLICATION_PERSON)
+        remaining = [c for c in application.further_contacts or [] if kept(c.get("email"))]
+        if remaining != (application.further_contacts or []):
+            further += len(application.further_contacts) - len(remaining)
+            changes["further_contacts"] = remaining
+        if changes:
+            anonymised += 1
+            MembershipApplication.objects.filter(pk=application.pk).update(**changes)
+    if gone or anonymised:
+        logger.info(
+            "Deleted %d contact(s) of memberships ended before %s and the contact details of %d application(s) "
+            "(%d further contact(s)); kept %d contact(s) with an active consent.",
+            len(gone),
+            timezone.localdate(cutoff).isoformat(),
+            anonymised,
+            further,
+            len(contacts) - len(gone),
+        )
+    return len(gone) + anonymised

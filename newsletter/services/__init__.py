@@ -14,9 +14,12 @@ from .sending import (
     mailings_sweep,
 )
 from .subscriptions import (
+    ErasureNeedsLogin,
     InvalidToken,
     subscriber_bounce,
     subscriber_confirm,
+    subscriber_data_erase,
+    subscriber_data_erase_check,
     subscriber_preferences_update,
     subscriber_subscribe,
     subscriber_unsubscribe,
@@ -25,6 +28,7 @@ from .subscriptions import (
 from .tokens import confirm_token, manage_token, subscriber_from_confirm_token, subscriber_from_manage_token
 
 __all__ = [
+    "ErasureNeedsLogin",
     "InvalidToken",
     "bounces_import_csv",
     "confirm_token",
@@ -40,6 +44,8 @@ __all__ = [
     "manage_token",
     "subscriber_bounce",
     "subscriber_confirm",
+    "subscriber_data_erase",
+    "subscriber_data_erase_check",
     "subscriber_from_confirm_token",
     "subscriber_from_manage_token",
     "subscriber_preferences_update",

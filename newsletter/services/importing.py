@@ -129,7 +129,7 @@ def subscribers_export_csv(*, queryset=None) -> str:
         for s in queryset.order_by("email")
     )
     # Names come from the public sign-up form: a planted =HYPERLINK(…) must stay text.
-    return csv_text(EXPORT_FIELDS, rows, delimiter=",")
+    return csv_text(EXPORT_FIELDS, rows, delimiter=",", audit={"target": Subscriber, "kind": "subscribers"})
 
 
 def bounces_import_csv(*, data: bytes) -> int:

@@ -1,5 +1,6 @@
 """Double opt-in subscription, confirmation, preferences, unsubscribe and clean-up."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -7,21 +8,30 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from members.selectors import account_exists_for_email
 from swsdigital.mail.services import email_send
+from swsdigital.privacy.models import ErasureRecord
+from swsdigital.privacy.retention import retention_cutoff
 from swsdigital.privacy.services import (
     consent_confirm,
     consent_record,
     consent_withdraw,
     consents_delete_unconfirmed,
+    person_erase,
 )
 
 from ..models import Delivery, Subscriber, Topic
 from .tokens import InvalidToken, confirm_token, manage_token, subscriber_from_confirm_token
 
+logger = logging.getLogger(__name__)
+
 __all__ = [
+    "ErasureNeedsLogin",
     "InvalidToken",
     "subscriber_bounce",
     "subscriber_confirm",
+    "subscriber_data_erase",
+    "subscriber_data_erase_check",
     "subscriber_preferences_update",
     "subscriber_subscribe",
     "subscriber_unsubscribe",
@@ -165,10 +175,10 @@ def subscriber_bounce(*, email: str, reason: str = "") -> bool:
 
 
 @transaction.atomic
-def subscribers_unconfirmed_delete(*, days: int | None = None) -> int:
-    """Delete requests never confirmed within ``days`` (30 by default) and their unconfirmed consent."""
-    days = settings.NEWSLETTER_UNCONFIRMED_DAYS if days is None else days
-    cutoff = timezone.now() - timedelta(days=days)
+def subscribers_unconfirmed_delete(*, days: int | None = None, now=None) -> int:
+    """Delete requests never confirmed within ``days`` (the retention period by default) and their consent."""
+    now = now or timezone.now()
+    cutoff = retention_cutoff("newsletter_unconfirmed", now=now) if days is None else now - timedelta(days=days)
     stale = Subscriber.objects.filter(status=Subscriber.Status.PENDING, created_at__lt=cutoff)
     refs = [f"newsletter:{pk}" for pk in stale.values_list("pk", flat=True)]
     # An unconfirmed request proves nothing and must not be kept (privacy notice, retention):
@@ -176,4 +186,31 @@ def subscribers_unconfirmed_delete(*, days: int | None = None) -> int:
     consents_delete_unconfirmed(key=CONSENT_KEY, subject_refs=refs)
     consents_delete_unconfirmed(key=CONSENT_KEY, subject_ref_prefix="newsletter:", older_than=cutoff)
     stale.delete()
+    if refs:
+        logger.info("Deleted %d unconfirmed newsletter sign-up(s) made before %s.", len(refs), cutoff.isoformat())
     return len(refs)
+
+
+class ErasureNeedsLogin(Exception):
+    """The address belongs to an account: it is deleted by its holder, logged in with the password, not by a link."""
+
+
+def subscriber_data_erase_check(*, subscriber: Subscriber) -> None:
+    """Raise ErasureNeedsLogin if the subscriber's address belongs to an account.
+
+    The link in every newsletter is the only proof here, and newsletters get forwarded: it may erase what the
+    address holds, but an account (and what hangs on it) only goes with its password.
+    """
+    if account_exists_for_email(email=subscriber.email):
+        raise ErasureNeedsLogin()
+
+
+@transaction.atomic
+def subscriber_data_erase(*, subscriber: Subscriber) -> ErasureRecord:
+    """Erase everything held about a subscriber's address across all apps, at the subscriber's own request."""
+    # The lock makes a second, simultaneous confirmation wait for the first and then find the link gone.
+    locked = Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+    if locked is None:
+        raise InvalidToken(gone=True)
+    subscriber_data_erase_check(subscriber=locked)
+    return person_erase(email=locked.email, via=ErasureRecord.Via.SELF)

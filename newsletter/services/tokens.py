@@ -12,11 +12,13 @@ _MANAGE_SALT = "newsletter.manage"
 
 
 class InvalidToken(Exception):
-    """A link that is tampered with, expired or belongs to no subscriber any more."""
+    """A link that is tampered with, expired or belongs to no subscriber any more (``gone``: signed by us, but the
+    subscriber was deleted, e.g. at their own request)."""
 
-    def __init__(self, *, expired: bool = False):
-        super().__init__("expired" if expired else "invalid")
+    def __init__(self, *, expired: bool = False, gone: bool = False):
+        super().__init__("expired" if expired else "gone" if gone else "invalid")
         self.expired = expired
+        self.gone = gone
 
 
 def confirm_token(subscriber: Subscriber) -> str:
@@ -52,5 +54,5 @@ def subscriber_from_manage_token(token: str) -> Subscriber:
         raise InvalidToken() from None
     subscriber = Subscriber.objects.filter(key=key).first()
     if subscriber is None:
-        raise InvalidToken()
+        raise InvalidToken(gone=True)
     return subscriber

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
         from .forms import form_started_token
         from .pagecache import page_cache_fresh_field
 

@@ -82,6 +82,7 @@ ROLES: dict[str, dict] = {
         "permissions": [
             *_view("privacy", "consent", "consenttext"),
             "admin.view_logentry",
+            "auditlog.view_logentry",  # the audit trail (read-only for everyone)
             # Erasure (Art. 17) and access (Art. 15) requests: the records are read-only for everyone.
             *_view("privacy", "erasurerecord"),
             "privacy.erase_person",

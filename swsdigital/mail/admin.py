@@ -36,11 +36,27 @@ class OutboxEmailAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
     @staff_action(description=_("Send the selected emails again"), permissions=["resend"])
     def resend(self, request, queryset):
+        count = skipped = 0
         for email in queryset:
+            # Past retention only the row is left: sending it again would send an empty email.
+            if services.email_content_purged(email):
+                skipped += 1
+                continue
             services.email_resend(email=email)
-        count = queryset.count()
+            count += 1
         self.message_user(
             request,
             ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count) % {"count": count},
             messages.SUCCESS,
         )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d email was not sent again: its content was removed after the retention period.",
+                    "%(count)d emails were not sent again: their content was removed after the retention period.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )

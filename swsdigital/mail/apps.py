@@ -11,5 +11,7 @@ class MailConfig(AppConfig):
         from swsdigital.privacy.registry import register
 
         from .privacy import OutboxProvider
+        from .retention import register_rules
 
         register(OutboxProvider())
+        register_rules()

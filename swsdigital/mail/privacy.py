@@ -21,6 +21,14 @@ MENTION_REASON = _("Emails to others stay in the email log with subject and text
 class OutboxProvider(PersonalDataProvider):
     name = "mail"
     covers = ("mail.OutboxEmail",)
+    title = _("Emails to you")
+    labels = {
+        "emails": _("Emails sent to the address"),
+        "subject": _("Subject"),
+        "sent_at": _("Sent"),
+        "text": _("Text"),
+    }
+    value_labels = {"status": dict(OutboxEmail.Status.choices)}
 
     def _to(self, email: str):
         return OutboxEmail.objects.filter(to__iexact=email)

@@ -262,3 +262,28 @@ def email_resend(*, email: OutboxEmail) -> OutboxEmail:
             Attachment(a["filename"], base64.b64decode(a["content_b64"]), a["mimetype"]) for a in email.attachments
         ],
     )
+
+
+# What stays of an email once its content is past retention: recipient, subject, status, times and errors.
+_CONTENT_PURGED = {"body_text": "", "body_html": "", "attachments": [], "headers": {}}
+
+
+def outbox_bodies_purge(*, now=None) -> int:
+    """Remove the text, HTML, attachments and headers of sent or failed emails past retention; return how many.
+
+    The row stays (recipient, subject, status, times), so the email log still shows that it was sent.
+    """
+    from swsdigital.privacy.retention import retention_cutoff
+
+    cutoff = retention_cutoff("email_bodies", now=now)
+    has_content = ~Q(body_text="") | ~Q(body_html="") | ~Q(attachments=[]) | ~Q(headers={})
+    due = OutboxEmail.objects.filter(has_content, status__in=[Status.SENT, Status.FAILED], created_at__lt=cutoff)
+    count = due.update(**_CONTENT_PURGED)
+    if count:
+        logger.info("Removed the content of %d email(s) written before %s.", count, cutoff.isoformat())
+    return count
+
+
+def email_content_purged(email: OutboxEmail) -> bool:
+    """Return whether an email's content was removed by retention (it can no longer be sent again)."""
+    return not email.body_text and not email.body_html and not email.attachments

@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from swsdigital.core.pagecache import page_cached
+from swsdigital.privacy.retention import retention_schedule
 
 from . import selectors
+from .models import LegalPage
 
 
 @page_cached
@@ -22,7 +24,11 @@ def legal_page(request, kind: str):
     page = selectors.legal_page_get(kind=kind)
     if page is None:
         raise Http404
-    return render(request, "pages/legal.html", {"page": page})
+    context = {"page": page}
+    if kind == LegalPage.Kind.PRIVACY:
+        # The periods as the retention rules apply them (settings.RETENTION), below the staff's text.
+        context["retention"] = retention_schedule()
+    return render(request, "pages/legal.html", context)
 
 
 def _robots_disallowed() -> list[str]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.changelist import SafeChangeListMixin
 
-from . import services
+from . import audit_admin, services  # noqa: F401 - audit_admin: the audit trail's admin (it replaces auditlog's)
 from .forms import PersonForm
 from .models import Consent, ConsentText, ErasureRecord
 

@@ -46,6 +46,11 @@ class PersonalDataProvider:
     name: str = ""  # the app label, the key of its part of an export
     covers: tuple[str, ...] = ()  # model labels ("events.Registration") whose personal data it handles
     erase_first: bool = False  # the admin log's provider: it finds entries by the objects others still hold
+    # The readable export (readable.py): the heading of the app's part, labels of its keys (privacy's common
+    # labels fill the gaps) and, per key, labels of coded values (a model's choices); all lazily translated.
+    title: str = ""
+    labels: dict[str, str] = {}
+    value_labels: dict[str, dict[str, str]] = {}
 
     def export(self, email: str) -> dict | list:
         """Return everything held about ``email``, JSON-serialisable (empty when nothing is held)."""
@@ -87,6 +92,11 @@ def not_personal(reasons: dict[str, str]) -> None:
 def providers() -> list[PersonalDataProvider]:
     """Return the registered providers: those that must erase first, then in registration order."""
     return sorted(_providers.values(), key=lambda provider: not provider.erase_first)
+
+
+def provider_get(name: str) -> PersonalDataProvider | None:
+    """Return the provider registered under ``name``, or None."""
+    return _providers.get(name)
 
 
 def covered_models() -> dict[str, str]:

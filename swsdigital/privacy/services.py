@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, override
 
-from . import registry
+from . import audit, registry
 from .models import Consent, ConsentText, ErasureRecord
 
 # Wording of version 1 of each consent; staff add later versions in the admin.
@@ -26,6 +27,11 @@ DEFAULT_TEXTS = {
     "privacy": gettext_noop("I have read the privacy notice and agree to my data being processed as described."),
     "directory": gettext_noop("Our organisation may be listed in the public member directory with the fields chosen."),
     "newsletter": gettext_noop("I would like to receive the newsletter by email. I can unsubscribe at any time."),
+    "sepa_mandate": gettext_noop(
+        "I authorise the association to collect the membership fee from the account given by SEPA direct debit "
+        "and instruct my bank to pay these debits. I may ask my bank to refund a debit within eight weeks of the "
+        "debit date, on the terms agreed with my bank."
+    ),
     "event_registration": gettext_noop(
         "My details are processed to organise the event and deleted after it as the privacy notice describes."
     ),
@@ -129,6 +135,14 @@ def consents_delete_unconfirmed(
     return deleted
 
 
+def consents_ips_truncate(*, now: datetime | None = None) -> int:
+    """Shorten the IP addresses of consents recorded longer ago than the retention period; return how many."""
+    from .retention import ip_fields_truncate, retention_cutoff
+
+    fields = {"given_ip": "given_at", "confirmed_ip": "confirmed_at"}
+    return ip_fields_truncate(Consent.objects.all(), fields, before=retention_cutoff("ip_addresses", now=now))
+
+
 # --- One person's data across all apps (issue 13) ------------------------------------------------
 
 
@@ -181,26 +195,65 @@ def person_erase(*, email: str, by=None, via: str = ErasureRecord.Via.ADMIN, by_
     Records that must stay (a main contact not yet handed over, a staff account) are kept and listed in the
     record as kept; everything else goes.
     """
-    email = person_email_normalise(email)
+    return person_erase_addresses(emails=[email], by=by, via=via, by_label=by_label)
+
+
+def person_erase_addresses(
+    *, emails: Iterable[str], by=None, via: str = ErasureRecord.Via.ADMIN, by_label: str = ""
+) -> ErasureRecord:
+    """Erase everything held about all addresses of one person in one transaction; leave one record of counts.
+
+    Self-service erases every verified address of an account: all of them go, or (on any error) none.
+    """
+    addresses = list(dict.fromkeys(person_email_normalise(email) for email in emails))
+    if not addresses:
+        raise ValidationError(_("Please enter an email address."), code="required")
     with transaction.atomic():
-        holdings = [h for p in registry.providers() for h in p.erase(email)]
-        return ErasureRecord.objects.create(
+        counts: dict[tuple[str, str], int] = {}
+        # The audit trail gets one entry for the erasure, not one per erased row naming the person.
+        with disable_auditlog():
+            for email in addresses:
+                for holding in (h for p in registry.providers() for h in p.erase(email)):
+                    key = (holding.kind, holding.action)
+                    counts[key] = counts.get(key, 0) + holding.count
+        record = ErasureRecord.objects.create(
             by=by if by is not None and getattr(by, "pk", None) else None,
             by_label=(by_label or _staff_label(by))[:300],
             via=via,
-            holdings=[{"kind": h.kind, "count": h.count, "action": h.action} for h in holdings],
+            holdings=[{"kind": kind, "count": count, "action": action} for (kind, action), count in counts.items()],
         )
+        # Never the erased person's own account (it is gone) nor their address: the record's ``by`` or no one.
+        audit.audit_record(
+            target=record, action=audit.Action.DELETE, event=audit.ERASURE, actor=record.by, via=via,
+            records=record.total,
+        )  # fmt: skip
+        return record
 
 
-def person_export(*, email: str) -> dict:
-    """Return everything held about an address across all apps, one part per app."""
+def person_export(*, email: str, audit_entry: bool = True) -> dict:
+    """Return everything held about an address across all apps, one part per app; recorded in the audit trail.
+
+    ``audit_entry=False`` for a caller that records its own, wider export (a member's download of their data).
+    """
     email = person_email_normalise(email)
     parts = {}
     for provider in registry.providers():
         part = provider.export(email)
         if part:
             parts[provider.name] = part
+    if audit_entry:
+        # Filed under the erasure records, home of the privacy contact's person page; whose data it was is not said.
+        with override(settings.LANGUAGE_CODE):
+            description = _("Export of a person's data (Art. 15)")
+        rows = audit.records_count(parts)
+        audit.audit_export(target=ErasureRecord, kind="person", format="json", rows=rows, description=description)
     return {"email": email, "exported_at": timezone.now().isoformat(), "data": parts}
+
+
+def person_export_addresses(*, emails: Iterable[str]) -> dict:
+    """Return the exports of all addresses of one person (an account's verified addresses), one per address."""
+    addresses = list(dict.fromkeys(person_email_normalise(email) for email in emails))
+    return {"exported_at": timezone.now().isoformat(), "exports": [person_export(email=e) for e in addresses]}
 
 
 def person_export_json(*, email: str) -> str:

@@ -20,6 +20,8 @@ SETTINGS_SOURCE = (ROOT / "swsdigital" / "settings.py").read_text()
 SETTINGS_READS = set(re.findall(r"""env\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", SETTINGS_SOURCE)) | set(
     re.findall(r"""Env\(\)\.\w+\(\s*["']([A-Z][A-Z0-9_]*)["']""", SETTINGS_SOURCE)
 )
+# A valid Fernet key (never used outside these tests).
+FIELD_KEY = "x7c1L0kYkqg3rPq2m9iP8f2qQb3Wm4sNvRkq0c6uN5M="
 _VAR = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:\?|:-)(?P<arg>[^}]*))?\}")
 
 
@@ -102,6 +104,13 @@ def test_compose_refuses_to_start_without_a_secret_key():
         _environment("web", shell={})
 
 
+def test_compose_refuses_to_start_without_field_encryption_keys():
+    with pytest.raises(ValueError, match="FIELD_ENCRYPTION_KEYS"):
+        _environment("web", {"SECRET_KEY": "x"})
+    for name in DJANGO_SERVICES:
+        assert SERVICES[name]["environment"]["FIELD_ENCRYPTION_KEYS"].startswith("${FIELD_ENCRYPTION_KEYS:?")
+
+
 def test_migrations_run_once_before_the_app_starts():
     assert SERVICES["migrate"]["restart"] == "no"
     assert set(SERVICES["migrate"]["depends_on"]) == {"db"}
@@ -119,14 +128,16 @@ def test_healthchecks_and_volumes():
     assert set(COMPOSE["volumes"]) == {"pgdata", "redisdata", "media"}
     assert "pgdata:/var/lib/postgresql/data" in SERVICES["db"]["volumes"]
     assert "media:/app/var/media" in SERVICES["web"]["volumes"]
-    assert _environment("web", {"SECRET_KEY": "x"})["MEDIA_ROOT"] == "/app/var/media"
+    assert (
+        _environment("web", {"SECRET_KEY": "x", "FIELD_ENCRYPTION_KEYS": FIELD_KEY})["MEDIA_ROOT"] == "/app/var/media"
+    )
     for service in SERVICES.values():
         for dependency in service.get("depends_on", {}):
             assert dependency in SERVICES
 
 
 def test_cache_and_broker_use_different_redis_databases():
-    env = _environment("web", {"SECRET_KEY": "x"})
+    env = _environment("web", {"SECRET_KEY": "x", "FIELD_ENCRYPTION_KEYS": FIELD_KEY})
     assert env["CACHE_REDIS_URL"] != env["REDIS_URL"]
 
 
@@ -134,6 +145,7 @@ def test_compose_environment_is_a_valid_production_configuration(tmp_path):
     """The web service's environment, as compose would pass it, passes Django's deploy checks."""
     shell = {
         "SECRET_KEY": "k" + "9fG2xQ7vLmP4rT8wZ1cY6bN3hJ5dS0aE" * 2,
+        "FIELD_ENCRYPTION_KEYS": FIELD_KEY,
         "ALLOWED_HOSTS": "portal.sws-digital.example",
         "SITE_URL": "https://portal.sws-digital.example",
     }
@@ -192,7 +204,11 @@ def test_docker_context_leaves_local_state_out():
 
 
 def _production_subprocess(args: list[str], tmp_path, **extra: str) -> subprocess.CompletedProcess:
-    shell = {"SECRET_KEY": "k" + "9fG2xQ7vLmP4rT8wZ1cY6bN3hJ5dS0aE" * 2, "ALLOWED_HOSTS": "portal.example"}
+    shell = {
+        "SECRET_KEY": "k" + "9fG2xQ7vLmP4rT8wZ1cY6bN3hJ5dS0aE" * 2,
+        "FIELD_ENCRYPTION_KEYS": FIELD_KEY,
+        "ALLOWED_HOSTS": "portal.example",
+    }
     env = {k: v for k, v in os.environ.items() if not k.endswith("URL") and k != "TEST_DATABASE_NAME"}
     env.update(_environment("web", shell))
     env.update({"VAR_DIR": str(tmp_path), "MEDIA_ROOT": str(tmp_path / "media"), **extra})

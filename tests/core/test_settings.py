@@ -1,5 +1,6 @@
 """Settings from the environment: production mode refuses weak configuration and passes Django's deploy checks."""
 
+import base64
 import os
 import re
 import secrets
@@ -14,6 +15,7 @@ from tests.harness import ROOT
 _CONFIG_VARS = (
     "DEBUG",
     "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
     "ALLOWED_HOSTS",
     "SITE_URL",
     "DATABASE_URL",
@@ -45,6 +47,7 @@ def _production_env() -> dict[str, str]:
     return {
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "portal.sws-digital.example",
         "SITE_URL": "https://portal.sws-digital.example",
         "DATABASE_URL": "postgres://sws:secret@db:5432/sws",
@@ -94,6 +97,22 @@ def test_good_production_environment_passes_the_deploy_checks(tmp_path):
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], tmp_path, **_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_checks_fail_without_field_encryption_keys(tmp_path):
+    """Without keys of its own production would encrypt bank data with a key derived from SECRET_KEY."""
+    env = _production_env()
+    env.pop("FIELD_ENCRYPTION_KEYS")
+    result = _run(["manage.py", "check", "--deploy"], tmp_path, **env)  # fails at the default level ERROR
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr and "FIELD_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_a_malformed_field_encryption_key_stops_every_command(tmp_path):
+    env = {**_production_env(), "FIELD_ENCRYPTION_KEYS": "not-a-key"}
+    result = _run(["manage.py", "check"], tmp_path, **env)
+    assert result.returncode != 0
+    assert "core.E002" in result.stderr and "not-a-key" not in result.stderr
 
 
 def test_production_settings_are_secure_and_use_the_servers(tmp_path):

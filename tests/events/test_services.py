@@ -257,7 +257,7 @@ def test_reminders_skip_cancelled_events_and_waiting_people(make_event, register
 
 
 def test_anonymisation_keeps_counts(make_event, register, settings):
-    settings.EVENTS_ANONYMISE_AFTER_DAYS = 30
+    settings.RETENTION = {**settings.RETENTION, "event_participants": 30}
     event = make_event(capacity=5)
     register(event, "a@example.org", organisation="Firma", answers={"Essen?": "vegetarisch"})
     register(event, "b@example.org")

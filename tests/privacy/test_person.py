@@ -101,6 +101,11 @@ def _findable(*needles: str) -> list[str]:
         if model is ErasureRecord:
             continue
         for field in model._meta.concrete_fields:
+            if getattr(field, "encrypted", False):  # the database sees tokens only: compare decrypted values
+                values = [str(v).lower() for v in model._default_manager.values_list(field.attname, flat=True) if v]
+                hits = [n for n in needles if any(n.lower() in v for v in values)]
+                found += [f"{model._meta.label}.{field.name} ~ {n}" for n in hits]
+                continue
             if isinstance(field, (models.CharField, models.TextField)):
                 qs, key = model._default_manager.all(), f"{field.attname}__icontains"
             elif isinstance(field, models.JSONField):
