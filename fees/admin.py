@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,10 +43,16 @@ def _latest_run_year() -> int | None:
     return DuesRun.objects.order_by("-year").values_list("year", flat=True).first()
 
 
+def _amount_localised(model):
+    """A form whose amount is typed as a German treasurer writes it ("240,00")."""
+    return forms.modelform_factory(model, exclude=(), localized_fields=("amount",))
+
+
 @admin.register(FeeRate)
 class FeeRateAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """A rate used by a dues run is history: it stays as it was; a change takes effect from a later year."""
 
+    form = _amount_localised(FeeRate)
     list_display = ("membership_type", "valid_from_year", "amount_display")
     list_filter = ("membership_type", "valid_from_year")
     list_select_related = ("membership_type",)
@@ -55,8 +62,10 @@ class FeeRateAdmin(SafeChangeListMixin, admin.ModelAdmin):
         return money_format(obj.amount)
 
     def _used(self, obj: FeeRate | None) -> bool:
+        if obj is None:
+            return False  # the list and the add page: no query (the admin asks for every model on every page)
         latest = _latest_run_year()
-        return obj is not None and latest is not None and obj.valid_from_year <= latest
+        return latest is not None and obj.valid_from_year <= latest
 
     def has_change_permission(self, request, obj=None) -> bool:
         return super().has_change_permission(request, obj) and not self._used(obj)
@@ -83,6 +92,7 @@ class FeeRateAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 @admin.register(MemberFee)
 class MemberFeeAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    form = _amount_localised(MemberFee)
     list_display = ("member", "amount_display", "valid_from_year", "valid_until_year", "reason")
     list_filter = ("valid_from_year",)
     search_fields = ("member__name", "=member__number", "reason")

@@ -15,5 +15,10 @@ class FeesConfig(AppConfig):
         from .privacy import FeesProvider
 
         register(FeesProvider())
+        from swsdigital.privacy.audit import audit_register
+
+        # The treasurer's rules; bookings are written to the trail by the services themselves (in bulk).
+        audit_register(self.get_model("FeeRate"), plain=("valid_from_year", "amount"))
+        audit_register(self.get_model("MemberFee"), plain=("valid_from_year", "valid_until_year", "amount"))
         area_section_register(Section("invoices", _("Invoices"), "fees:invoices", position=30))
         area_section_register(Section("bank", _("Direct debit"), "fees:bank_account", position=31))

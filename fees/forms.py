@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
@@ -80,7 +81,9 @@ class StatementUploadForm(forms.Form):
 
 
 class ManualPaymentForm(forms.Form):
-    amount = forms.DecimalField(label=_("Amount received (EUR)"), max_digits=10, decimal_places=2, min_value=0.01)
+    amount = forms.DecimalField(
+        label=_("Amount received (EUR)"), max_digits=10, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
     booked_on = forms.DateField(label=_("Received on"), widget=AdminDateWidget)
     note = forms.CharField(
         label=_("Note"), max_length=300, required=False, help_text=_("E.g. paid in cash at the office.")

@@ -28,6 +28,7 @@ from fees.camt import Line, StatementError, statement_parse
 from fees.models import BankStatement, Invoice, Payment
 from members import services as members_services
 from swsdigital.mail.services import email_send
+from swsdigital.privacy import audit
 
 NUMBER = re.compile(r"(?<![\d-])(20\d\d)-(\d{4,6})(?!\d)")
 # The bank's reasons for a returned debit, in words a member understands.
@@ -245,11 +246,25 @@ def _statement_import(parsed, *, data: bytes, filename: str, by) -> ImportReport
                 (report.returned if payment.invoice_id else report.unassigned).append(payment)
         Payment.objects.bulk_create(credits, batch_size=500)
         invoices.save()
+        _audit([*credits, *report.returned, *(p for p in report.unassigned if p.kind == Payment.Kind.RETURN)])
         statement.booked = len(report.booked) + len(report.returned)
         statement.proposed = len(report.proposed)
         statement.unmatched = len(report.unassigned)
         statement.save(update_fields=["booked", "proposed", "unmatched"])
     return report
+
+
+def _audit(payments: list[Payment]) -> None:
+    """Every booking in the audit trail: what, on which invoice, how much, in which state."""
+    audit.audit_record_many(
+        targets=payments,
+        action=audit.Action.CREATE,
+        event=audit.BOOKING,
+        details=lambda p: {
+            "kind": p.kind, "state": p.state, "amount": str(p.amount), "invoice": p.invoice.number if p.invoice else "",
+            "return_reason": p.return_reason,
+        },
+    )  # fmt: skip
 
 
 def payment_confirm(*, payment: Payment, by=None) -> Payment:
@@ -265,6 +280,7 @@ def payment_confirm(*, payment: Payment, by=None) -> Payment:
             )
         payment.state = Payment.State.BOOKED
         payment.save(update_fields=["state"])
+        _audit([payment])
         paid = invoice.payments.filter(state=Payment.State.BOOKED).aggregate(total=Sum("amount"))["total"]
         if paid >= invoice.amount:
             _mark_paid(invoice, on=payment.booked_on)
@@ -279,6 +295,7 @@ def payment_reject(*, payment: Payment, by=None) -> Payment:
             raise ValidationError(_("A booked payment cannot be rejected; book a correction instead."))
         payment.state, payment.invoice = Payment.State.REJECTED, None
         payment.save(update_fields=["state", "invoice"])
+        _audit([payment])
     return payment
 
 
@@ -296,6 +313,7 @@ def payment_book_manual(*, invoice: Invoice, amount: Decimal, booked_on: datetim
             kind=Payment.Kind.MANUAL, invoice=invoice, amount=amount.quantize(Decimal("0.01")), booked_on=booked_on,
             note=(note or "").strip()[:300], created_by=by,
         )  # fmt: skip
+        _audit([payment])
         if payment.amount >= invoice.amount:
             _mark_paid(invoice, on=booked_on)
     return payment

@@ -28,9 +28,11 @@ from auditlog.registry import auditlog
 from auditlog.signals import pre_log
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils.crypto import salted_hmac
 from django.utils.translation import override
+
+from swsdigital.core.sqlite.base import reading_request
 
 Action = LogEntry.Action  # CREATE, UPDATE, DELETE, ACCESS
 
@@ -39,6 +41,7 @@ EXPORT = "export"
 BANK_DATA_VIEWED = "bank_data_viewed"
 BANK_DATA_CHANGED = "bank_data_changed"
 ERASURE = "erasure"
+BOOKING = "booking"  # money booked on an invoice, or a booking set aside (the fees app)
 
 FINGERPRINT_SALT = "swsdigital.privacy.audit.fingerprint"
 # How auditlog writes an empty value (str of None, an empty string, JSON null or an empty list/object).
@@ -168,7 +171,7 @@ def audit_record(
     if not description:
         with override(settings.LANGUAGE_CODE):  # stored once, like Django's own log messages
             description = str(target) if is_object else str(target._meta.verbose_name_plural)
-    return LogEntry.objects.create(
+    entry = LogEntry(
         content_type=ContentType.objects.get_for_model(target),
         object_pk="" if pk is None else str(pk),
         object_id=pk if isinstance(pk, int) else None,
@@ -179,6 +182,38 @@ def audit_record(
         remote_addr=context.remote_addr if from_request else None,
         additional_data={"event": event, **details},
     )
+    if reading_request.get() and transaction.get_connection().in_atomic_block:
+        # A page view (a bank data view, "Meine Daten") reads in a deferred transaction on SQLite, where a write
+        # could fail behind a concurrent writer: the entry is written once that transaction has ended.
+        transaction.on_commit(entry.save)
+    else:
+        entry.save()
+    return entry
+
+
+def audit_record_many(*, targets: list, action: int, event: str, details=lambda target: {}) -> int:
+    """Write one entry per object in one statement (a statement's bookings); return how many."""
+    context = request_context.get()
+    actor = context.actor if context else None
+    entries = []
+    for target in targets:
+        with override(settings.LANGUAGE_CODE):
+            description = str(target)
+        entries.append(
+            LogEntry(
+                content_type=ContentType.objects.get_for_model(target),
+                object_pk=str(target.pk),
+                object_id=target.pk if isinstance(target.pk, int) else None,
+                object_repr=description[:1000],
+                action=action,
+                actor=actor,
+                actor_email=getattr(actor, "email", None),
+                remote_addr=context.remote_addr if context and actor is not None else None,
+                additional_data={"event": event, **details(target)},
+            )
+        )
+    LogEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
 
 
 def audit_export(

@@ -37,6 +37,7 @@ EVENT_LABELS = {
     audit.BANK_DATA_VIEWED: _("bank data viewed"),
     audit.BANK_DATA_CHANGED: _("bank data changed"),
     audit.ERASURE: _("erasure"),
+    audit.BOOKING: _("booking"),
 }
 CHANGES = "changes"  # the event filter's value for auditlog's own entries: records created, changed, deleted
 

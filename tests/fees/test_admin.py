@@ -102,8 +102,8 @@ def test_a_rate_used_by_a_run_is_locked_and_new_rates_start_after_it(treasurer, 
     add = {"membership_type": types["company"].pk, "valid_from_year": "2027", "amount": "300"}
     response = treasurer.post("/admin/fees/feerate/add/", add)
     assert response.status_code == 200 and "valid_from_year" in response.context["adminform"].form.errors
-    treasurer.post("/admin/fees/feerate/add/", {**add, "valid_from_year": "2028"})
-    assert FeeRate.objects.filter(valid_from_year=2028, amount=Decimal("300")).exists()
+    treasurer.post("/admin/fees/feerate/add/", {**add, "valid_from_year": "2028", "amount": "312,50"})
+    assert FeeRate.objects.filter(valid_from_year=2028, amount=Decimal("312.50")).exists()
     assert Invoice.objects.get().amount == Decimal("240.00")  # the issued invoice never follows a rate
 
 

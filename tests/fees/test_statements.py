@@ -192,3 +192,40 @@ def test_the_treasurer_imports_in_the_admin_and_confirms_a_proposal(invoices, st
     office = staff_login(roles=(OFFICE,))
     assert office.get("/admin/fees/bankstatement/import/").status_code == 403
     assert office.get("/admin/fees/payment/").status_code == 403
+
+
+def test_every_booking_is_in_the_audit_trail(invoices, staff_login):
+    from auditlog.models import LogEntry
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from swsdigital.core.roles import TREASURER
+    from swsdigital.privacy import audit
+
+    t1, t2 = invoices["transfer"]
+    d1 = invoices["debit"][0]
+    data = camt.camt053(
+        camt.entry(amount=240, ref="TRF-1", txs=[camt.tx(remittance=t1.number)]),
+        camt.entry(
+            amount=240, credit=False, ref="R-1", txs=[camt.tx(amount=240, e2e=f"SWS-{d1.number}", reason="AM04")]
+        ),
+    )
+    treasurer = staff_login(roles=(TREASURER,))
+    treasurer.post("/admin/fees/bankstatement/import/", {"file": SimpleUploadedFile("a.xml", data)})
+    entries = LogEntry.objects.filter(additional_data__event=audit.BOOKING)
+    assert {(e.additional_data["kind"], e.additional_data["invoice"]) for e in entries} == {
+        ("transfer", t1.number),
+        ("return", d1.number),
+    }
+    assert all(e.actor == treasurer.user for e in entries)
+    ids = [t2.pk]
+    treasurer.post(  # the amount as a German treasurer types it
+        "/admin/fees/invoice/",
+        {
+            "action": "book_manual",
+            "_selected_action": ids,
+            "post": "yes",
+            "amount": "240,00",
+            "booked_on": "01.12.2026",
+        },
+    )
+    assert LogEntry.objects.filter(additional_data__event=audit.BOOKING, additional_data__kind="manual").count() == 1
