@@ -118,3 +118,16 @@ def test_the_invoice_list_has_a_fixed_number_of_queries(treasurer, make_member, 
     dues_run(year=2027, invoice_date=INVOICE_DATE, collection_date=COLLECTION_DATE + datetime.timedelta(days=1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         treasurer.get("/admin/fees/invoice/")
+
+
+def test_only_the_treasurer_changes_the_associations_bank_details(staff_login):
+    from swsdigital.pages.models import SiteProfile
+
+    profile = SiteProfile.objects.create(name="Südwestsachsen Digital e.V.", bank_iban="DE22870500003512345678")
+    url = f"/admin/pages/siteprofile/{profile.pk}/change/"
+    editor = staff_login(roles=(EDITORS,))
+    form = editor.get(url).context["adminform"].form
+    assert "bank_iban" not in form.fields and "creditor_id" not in form.fields and "claim_de" in form.fields
+    treasurer = staff_login(roles=(TREASURER,))
+    form = treasurer.get(url).context["adminform"].form
+    assert {"bank_iban", "bank_bic", "bank_name", "creditor_id"} <= set(form.fields)
