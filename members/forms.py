@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelChoiceField, SafeModelMultipleChoiceField
 from swsdigital.core.images import ImageUploadField
 from swsdigital.core.money import money_format
+from swsdigital.core.sepa import bic_for_iban, iban_check
 
 from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic
 from .selectors import membership_types_offered
@@ -172,7 +173,8 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
     def clean_sepa_iban(self) -> str:
         value = iban_normalise(self.cleaned_data.get("sepa_iban", ""))
         if value:
-            iban_validate(value)
+            iban_validate(value)  # our own messages for length and checksum first
+            value = iban_check(value)  # then schwifty: the country's format and the SEPA area
         return value
 
     def clean_sepa_bic(self) -> str:
@@ -195,6 +197,8 @@ class ApplicationForm(HoneypotTimingMixin, OrganisationFieldsMixin):
             self.add_error(
                 "sepa_mandate", _("Please confirm the direct-debit mandate or leave the bank details empty.")
             )
+        if cleaned.get("sepa_iban") and not cleaned.get("sepa_bic"):
+            cleaned["sepa_bic"] = bic_for_iban(cleaned["sepa_iban"])  # the BIC of German banks is derived
         if cleaned.get("directory_listed") is False:
             cleaned["directory_fields"] = []
         return cleaned

@@ -62,6 +62,7 @@ def test_valid_application_redirects_and_mails_the_link(client, membership_type,
     assert response.status_code == 302 and response["Location"] == "/mitglied-werden/gesendet/"
     application = MembershipApplication.objects.get()
     assert application.sepa_iban == VALID_IBAN
+    assert application.sepa_bic == "COBADEFFXXX"  # derived from the bank code (schwifty's registry)
     assert application.further_contacts[0]["email"] == "tom@example.org"
     assert application.logo.name.endswith(".jpg") and application.logo_thumbnail
     assert list(application.topics.all()) == [topic]
@@ -417,3 +418,13 @@ def test_english_application_gets_english_mail_and_links(client, membership_type
     assert "/en/join/confirm/" in mail.body_text
     page = client.get("/en/join/sent/")
     assert "Please check your inbox" in page.content.decode()
+
+
+def test_an_iban_outside_the_sepa_area_is_refused_with_a_message(client, membership_type, form_protection_data):
+    response = _post_join(
+        client, membership_type, form_protection_data, sepa_mandate="on", sepa_account_holder="Firma",
+        sepa_iban="AE07 0331 2345 6789 0123 456",
+    )  # fmt: skip
+    assert response.status_code == 200 and "sepa_iban" in response.context["form"].errors
+    assert "SEPA" in str(response.context["form"].errors["sepa_iban"])
+    assert not MembershipApplication.objects.exists()
