@@ -181,6 +181,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
+            ("all", _("all overdue")),
             ("not_due", _("not yet due")),
             ("1-30", _("1–30 days")),
             ("31-60", _("31–60 days")),
@@ -192,6 +193,8 @@ class OverdueFilter(admin.SimpleListFilter):
         days = datetime.timedelta
         open_ = queryset.filter(status=Invoice.Status.OPEN, kind=Invoice.Kind.INVOICE)
         match self.value():
+            case "all":
+                return open_.filter(due_date__lt=today)
             case "not_due":
                 return open_.filter(due_date__gte=today)
             case "1-30":

@@ -7,6 +7,9 @@ class FeesConfig(AppConfig):
     verbose_name = _("Membership fees")
 
     def ready(self):
+        from .dashboard import register as dashboard_panels
+
+        dashboard_panels()  # the admin start page's panels of this app
         from django.utils.translation import gettext_lazy as _
 
         from members.area import Section, area_section_register

@@ -257,6 +257,23 @@ class ContactInline(admin.TabularInline):
     fields = ("is_main", "salutation", "title", "first_name", "last_name", "role", "email", "phone", "user")
 
 
+class ResignationFilter(admin.SimpleListFilter):
+    """Members by their resignation: requested and still to be confirmed, or confirmed."""
+
+    title = _("resignation")
+    parameter_name = "resignation"
+
+    def lookups(self, request, model_admin):
+        return [("to_confirm", _("to be confirmed")), ("confirmed", _("confirmed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "to_confirm":
+            return queryset.filter(resignation_requested_at__isnull=False, resignation_confirmed_at__isnull=True)
+        if self.value() == "confirmed":
+            return queryset.filter(resignation_confirmed_at__isnull=False)
+        return queryset
+
+
 @admin.register(Member)
 class MemberAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
@@ -265,7 +282,7 @@ class MemberAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
     )  # fmt: skip
     list_display_links = ("number", "name")
     list_filter = (
-        "status", "membership_type", "region", "directory_listed", "joined_on", "resignation_confirmed_at",
+        "status", "membership_type", "region", "directory_listed", "joined_on", ResignationFilter,
     )  # fmt: skip
     search_fields = ("name", "city", "contacts__email", "contacts__last_name", "=number")
     list_select_related = ("membership_type",)

@@ -7,6 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
+        from .dashboard import register as dashboard_panels
+
+        dashboard_panels()  # the admin start page's panels of this app
         import uuid
 
         from swsdigital.core.pagecache import page_cache_fresh_field, page_cache_watch

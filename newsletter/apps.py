@@ -7,6 +7,9 @@ class NewsletterConfig(AppConfig):
     verbose_name = _("Newsletter")
 
     def ready(self):
+        from .dashboard import register as dashboard_panels
+
+        dashboard_panels()  # the admin start page's panels of this app
         from swsdigital.core.pagecache import page_cache_watch
         from swsdigital.privacy.audit import audit_register
         from swsdigital.privacy.registry import register

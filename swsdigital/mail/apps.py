@@ -8,6 +8,9 @@ class MailConfig(AppConfig):
     verbose_name = _("Email")
 
     def ready(self):
+        from .dashboard import register as dashboard_panels
+
+        dashboard_panels()  # the admin start page's panels of this app
         from swsdigital.privacy.registry import register
 
         from .privacy import OutboxProvider
