@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +23,7 @@ from swsdigital.core.money import money_format
 from swsdigital.core.staff import action_confirmation, staff_action
 
 from . import services
+from .downloads import private_download
 from .forms import CancelForm, DebitFileForm, DuesRunForm, ManualPaymentForm, StatementUploadForm
 from .models import (
     BankStatement,
@@ -272,10 +272,7 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
             raise PermissionDenied
         invoice = get_object_or_404(Invoice, pk=pk)  # a pk lookup: an out-of-range number finds nothing (SQLite)
         document = get_object_or_404(InvoiceDocument.objects.select_related("invoice"), invoice=invoice)
-        response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_download(bytes(document.pdf), filename=document.filename, content_type="application/pdf")
 
     @admin.display(description=_("amount"), ordering="amount")
     def amount_display(self, obj: Invoice) -> str:
@@ -408,10 +405,7 @@ class DebitFileAdmin(SafeChangeListMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         debit_file = get_object_or_404(DebitFile, pk=pk)
-        response = HttpResponse(bytes(debit_file.xml), content_type="application/xml")
-        response["Content-Disposition"] = f'attachment; filename="{debit_file.filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_download(bytes(debit_file.xml), filename=debit_file.filename, content_type="application/xml")
 
     def create_view(self, request):
         """Show which open debits a collection date's file would hold; create it on confirmation."""

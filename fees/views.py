@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from swsdigital.core.redaction import iban_mask
 from swsdigital.privacy.services import consent_text_current
 
 from . import selectors
+from .downloads import private_download
 from .forms import BankAccountForm
 from .services import issuing
 
@@ -41,10 +42,7 @@ def invoice_pdf(request, number: str):
     document = selectors.invoice_document_for_member(member=member, number=number[:20]) if member else None
     if document is None:
         raise Http404
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(bytes(document.pdf), filename=document.filename, content_type="application/pdf")
 
 
 @login_required
@@ -54,10 +52,11 @@ def invoice_einvoice(request, number: str):
     invoice = selectors.invoice_for_member(member=member, number=number[:20]) if member else None
     if invoice is None or not invoice.is_public_body:
         raise Http404
-    response = HttpResponse(issuing.invoice_einvoice(invoice=invoice), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{invoice.number}-xrechnung.xml"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return private_download(
+        issuing.invoice_einvoice(invoice=invoice),
+        filename=f"{invoice.number}-xrechnung.xml",
+        content_type="application/xml",
+    )
 
 
 @sensitive_post_parameters("iban", "account_holder")
