@@ -11,6 +11,14 @@ from tests.fees.conftest import COLLECTION_DATE, INVOICE_DATE
 from tests.harness import simultaneously
 
 
+@pytest.fixture(autouse=True)
+def _no_pdfs(monkeypatch):
+    """These runs are about numbers, not PDFs: a session's live worker must not render them during the flush."""
+    from fees import tasks
+
+    monkeypatch.setattr(tasks.invoices_issue_task, "delay", lambda ids: None)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_parallel_runs_of_one_year_issue_each_invoice_once_and_number_without_gaps(make_member):
     for _ in range(12):
