@@ -1,24 +1,30 @@
-"""Staff tools: events with registrations inline, counts, duplicate, CSV export, messages, check-in."""
+"""Staff tools: events with registrations inline, counts, duplicate, CSV export, messages, check-in; venues."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.csvexport import csv_response
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action
 
 from . import selectors, services
-from .forms import ParticipantMessageForm
-from .models import Event, Registration, Series, Topic
+from .forms import SCHEDULE_BUTTON, EventAdminForm, ParticipantMessageForm
+from .models import Event, Registration, Series, Topic, Venue
+from .views import event_preview_context
+
+PREVIEW_BUTTON, PUBLISH_BUTTON, DUPLICATE_BUTTON = "_preview", "_publish", "_duplicate"
 
 
 @admin.register(Series)
@@ -33,6 +39,17 @@ class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+
+
+@admin.register(Venue)
+class VenueAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    list_display = ("name", "street", "postcode", "town", "region")
+    list_filter = ("region",)
+    search_fields = ("name", "street", "postcode", "town")
+    fields = ("name", "street", ("postcode", "town"), "region", "accessibility", "participant_notes", "map_url")
+
+    def save_model(self, request, obj, form, change):
+        services.venue_save(venue=obj)
 
 
 class RegistrationInline(admin.TabularInline):
@@ -76,44 +93,58 @@ def _participants_csv(event: Event) -> HttpResponse:
 
 
 @admin.register(Event)
-class EventAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class EventAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("title", "start", "series", "status", "format", "registered", "waiting", "capacity", "view_link")
     list_filter = ("status", "format", "series", "region", "topics", "members_only", "save_the_date")
-    search_fields = ("title", "teaser", "venue_name")
+    search_fields = ("title", "teaser", "venue__name", "venue__town")
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("topics",)
+    autocomplete_fields = ("series", "topics", "venue")
     inlines = [RegistrationInline]
     actions = ["duplicate", "export_participants"]
-    readonly_fields = ("uid", "sequence", "participant_tools")
+    form = EventAdminForm
+    readonly_fields = ("uid", "sequence", "participant_tools", "focal_point_picker")
     formfield_overrides = IMAGE_FORMFIELD_OVERRIDES  # the upload's own message, not Django's vague one
+    # What every event needs stays open; what few events need is folded. Django opens a folded section with an
+    # error, but only finds fields on a line of their own there (not grouped in a tuple): keep them so.
     fieldsets = (
         (None, {"fields": ("title", "slug", "series", "topics", "teaser", "description")}),
         (_("Date"), {"fields": ("start", "end", "all_day")}),
-        (
-            _("Place"),
-            {"fields": ("format", "region", "venue_name", "venue_address", "venue_accessibility", "online_url")},
-        ),
-        (_("People"), {"fields": ("organiser", "partners", "contact_name", "contact_email")}),
-        (_("Image"), {"fields": ("image", "image_alt", "image_credit")}),
+        (_("Place"), {"fields": ("format", "venue", "online_url", "region")}),
+        (_("Image"), {"fields": ("image", "image_alt", "focal_point_picker", ("focal_x", "focal_y"))}),
+        (_("Registration"), {"fields": ("registration_enabled", "capacity")}),
         (_("Publication"), {"fields": ("status", "publish_at", "save_the_date")}),
         (
-            _("Registration"),
+            _("Registration details"),
             {
+                "classes": ["collapse"],
                 "fields": (
-                    "registration_enabled",
                     "registration_opens",
                     "registration_closes",
-                    "capacity",
                     "waitlist_enabled",
                     "members_only",
                     "max_places",
-                    "extra_questions",
-                )
+                ),
             },
         ),
-        (_("Participants"), {"fields": ("participant_tools", "uid", "sequence")}),
+        (_("Extra questions"), {"classes": ["collapse"], "fields": ("extra_questions",)}),
+        (
+            _("People and contact"),
+            {"classes": ["collapse"], "fields": ("organiser", "partners", "contact_name", "contact_email")},
+        ),
+        (_("Photo credit"), {"classes": ["collapse"], "fields": ("image_credit",)}),
+        (_("Participants"), {"classes": ["collapse"], "fields": ("participant_tools", "uid", "sequence")}),
     )
+
+    live_preview_template = "events/event_detail.html"
+
+    def live_preview_context(self, request, obj, *, form, language):
+        # The form's topics, not the stored ones; the stored ones where the form's are not valid.
+        topics = form.cleaned_data.get("topics", obj.topics.all() if obj.pk else [])
+        return event_preview_context(request, obj, topics=topics)
+
+    def live_preview_text_language(self, obj, language):
+        return "de"  # events are written in German only; the English pages show that text
 
     def get_queryset(self, request):
         return (
@@ -154,9 +185,89 @@ class EventAdmin(SafeChangeListMixin, admin.ModelAdmin):
             _("Check-in list"),
         )
 
+    @admin.display(description=_("focal point"))
+    def focal_point_picker(self, obj):
+        # Without JavaScript the two number inputs below set the point; with it, a click on the image does.
+        alt = _("Preview of the image: click the point the thumbnails should be cut around")
+        preview = ""
+        if obj and obj.pk and obj.image:
+            preview = format_html('<img src="{}" alt="{}" class="focal-picker-image">', obj.image.url, alt)
+        return format_html(
+            '<div class="focal-picker{}" data-focal-picker data-input-x="id_focal_x" data-input-y="id_focal_y" '
+            'data-file-input="id_image" data-alt="{}">{}<span class="focal-marker" hidden></span></div>'
+            '<div class="help" data-focal-hint="image"{}>{}</div><div class="help" data-focal-hint="empty"{}>{}</div>',
+            "" if preview else " focal-picker-empty",
+            alt,
+            preview,
+            "" if preview else " hidden",
+            _("The thumbnails on the calendar are cut around this point (percent from the left and the top)."),
+            " hidden" if preview else "",
+            _("Once an image is chosen, click on it to set the point the thumbnails are cut around."),
+        )
+
+    def _submit_buttons(self, request, obj, status: str) -> dict:
+        """Which of the event form's own buttons this user sees (the saving rules are in save_model)."""
+        if IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET:
+            return {}
+        can_change = self.has_change_permission(request, obj)
+        can_save = can_change if obj is not None else self.has_add_permission(request)
+        unpublished = status in (Event.Status.DRAFT, Event.Status.SCHEDULED)
+        return {
+            "preview": can_save,
+            "publish": can_save and can_change and unpublished,
+            "schedule": can_save and can_change and unpublished,
+            "duplicate": obj is not None and can_change and self.has_add_permission(request),
+        }
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        status = context["adminform"].form.initial.get("status", Event.Status.DRAFT)  # as stored, not as typed
+        context["event_buttons"] = self._submit_buttons(request, obj if change else None, status)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
     def save_model(self, request, obj, form, change):
         upload = form.cleaned_data.get("image") if "image" in form.changed_data else None
-        services.event_save(event=obj, image=upload or None)
+        if PUBLISH_BUTTON in request.POST or SCHEDULE_BUTTON in request.POST:
+            if not self.has_change_permission(request, obj if change else None):
+                raise PermissionDenied  # publishing is a change; the button is not shown to this user
+            publish = services.event_publish if PUBLISH_BUTTON in request.POST else services.event_schedule
+            publish(event=obj, image=upload or None)
+        else:
+            services.event_save(event=obj, image=upload or None)
+
+    def _button_response(self, request, obj):
+        if IS_POPUP_VAR in request.POST:
+            return None
+        change_url = reverse("admin:events_event_change", args=[obj.pk])
+        public = format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("public page"))
+        if PREVIEW_BUTTON in request.POST:
+            self.message_user(request, _("The event “%(title)s” was saved.") % {"title": obj.title}, messages.SUCCESS)
+            return redirect(obj.get_absolute_url())  # staff see drafts there, marked as preview
+        if PUBLISH_BUTTON in request.POST:
+            text = _("The event “%(title)s” is published:") % {"title": obj.title}
+            self.message_user(request, format_html("{} {}", text, public), messages.SUCCESS)
+            return redirect(change_url)
+        if SCHEDULE_BUTTON in request.POST:
+            when = date_format(timezone.localtime(obj.publish_at), "DATETIME_FORMAT")
+            text = _("The event “%(title)s” will be published on %(when)s:") % {"title": obj.title, "when": when}
+            self.message_user(request, format_html("{} {}", text, public), messages.SUCCESS)
+            return redirect(change_url)
+        if DUPLICATE_BUTTON in request.POST:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            copy = services.event_duplicate(event=obj)
+            self.message_user(
+                request,
+                _("Saved, and created the draft “%(title)s” for the next session.") % {"title": copy.slug},
+                messages.SUCCESS,
+            )
+            return redirect("admin:events_event_change", copy.pk)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._button_response(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._button_response(request, obj) or super().response_change(request, obj)
 
     def get_urls(self):
         return [

@@ -23,7 +23,13 @@ class EventsConfig(AppConfig):
         # Staff changes of participants, and of an event's contact person (the rest of an event is not personal).
         audit_register(self.get_model("Registration"), plain=("language", "status"))
         audit_register(self.get_model("Event"), only=("contact_name", "contact_email"))
-        not_personal({"events.Series": "a series' title", "events.Topic": "a topic's name"})
+        not_personal(
+            {
+                "events.Series": "a series' title",
+                "events.Topic": "a topic's name",
+                "events.Venue": "a place's name and address",
+            }
+        )
 
         page_cache_watch(*self.get_models())
         page_cache_boundary(selectors.events_next_change)

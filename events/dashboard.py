@@ -53,7 +53,7 @@ def _lacking(user) -> Content:
     counts = upcoming.aggregate(
         no_image=Count("pk", filter=Q(image="")),
         no_alt=Count("pk", filter=~Q(image="") & Q(image_alt="")),
-        no_place=Count("pk", filter=Q(venue_name="", format=Event.Format.IN_PERSON)),
+        no_place=Count("pk", filter=Q(venue__isnull=True, format__in=[Event.Format.IN_PERSON, Event.Format.HYBRID])),
         scheduled=Count("pk", filter=Q(publish_at__gt=now)),
         drafts=Count("pk", filter=Q(status=Event.Status.DRAFT)),
     )

@@ -1,19 +1,28 @@
 """Demo content of the events app: a season of past and upcoming events."""
 
 from datetime import datetime, time, timedelta
+from urllib.parse import quote
 
 from django.utils import timezone
 
-from .models import Event, Registration, Series, Topic
+from .models import Event, Registration, Series, Topic, Venue
 
 _SERIES = [
     (
         "smartrailcampus",
         "SmartRailCampus",
-        "Gesprächsreihe rund um die digitale Bahn: Instandhaltung, Mobilität, Smart Services.",
+        "<p>Gesprächsreihe rund um die digitale Bahn: Instandhaltung, Mobilität, Smart Services.</p>",
     ),
-    ("digital-gipfel", "Regionaler Digital-Gipfel", "Das jährliche Treffen der Digitalwirtschaft in Südwestsachsen."),
-    ("digitalstammtisch", "Digitalstammtisch", "Offener Austausch am Abend, reihum bei unseren Mitgliedern."),
+    (
+        "digital-gipfel",
+        "Regionaler Digital-Gipfel",
+        "<p>Das jährliche Treffen der Digitalwirtschaft in Südwestsachsen.</p>",
+    ),
+    (
+        "digitalstammtisch",
+        "Digitalstammtisch",
+        "<p>Offener Austausch am Abend, reihum bei unseren Mitgliedern.</p>",
+    ),
 ]
 _TOPICS = [
     ("mobilitaet", "Mobilität"),
@@ -24,11 +33,41 @@ _TOPICS = [
 ]
 
 _ACCESSIBLE = "Der Veranstaltungsraum ist stufenlos erreichbar; ein barrierefreies WC ist vorhanden."
-_IHK = ("IHK Chemnitz, Regionalkammer Plauen", "Friedensstraße 32, 08523 Plauen")
-_WERKBANK = ("Werkbank32", "Bahnhofstraße 32, 09648 Mittweida")
-_CAMPUS = ("Westsächsische Hochschule Zwickau", "Kornmarkt 1, 08056 Zwickau")
-_CHEMNITZ = ("Smart Systems Hub, Technologiecampus", "Reichenhainer Straße 88, 09126 Chemnitz")
-_ANNABERG = ("Manufaktur der Träume", "Buchholzer Straße 2, 09456 Annaberg-Buchholz")
+_IHK = "ihk-plauen"
+_WERKBANK = "werkbank32"
+_CAMPUS = "whz"
+_CHEMNITZ = "smart-systems-hub"
+_ANNABERG = "manufaktur"
+# name, street, postcode, town, region, notes for participants
+_VENUES = {
+    _IHK: ("IHK Chemnitz, Regionalkammer Plauen", "Friedensstraße 32", "08523", "Plauen", Event.Region.VOGTLAND,
+           "Parkplätze im Hof; vom Oberen Bahnhof zehn Minuten zu Fuß."),
+    _WERKBANK: ("Werkbank32", "Bahnhofstraße 32", "09648", "Mittweida", Event.Region.MITTELSACHSEN,
+                "Gegenüber dem Bahnhof; Eingang über den Hof."),
+    _CAMPUS: ("Westsächsische Hochschule Zwickau", "Kornmarkt 1", "08056", "Zwickau", Event.Region.ZWICKAU, ""),
+    _CHEMNITZ: ("Smart Systems Hub, Technologiecampus", "Reichenhainer Straße 88", "09126", "Chemnitz",
+                Event.Region.CHEMNITZ, "Straßenbahn Linie 3 bis Technopark."),
+    _ANNABERG: ("Manufaktur der Träume", "Buchholzer Straße 2", "09456", "Annaberg-Buchholz",
+                Event.Region.ERZGEBIRGE, ""),
+}  # fmt: skip
+
+
+def _venues() -> dict[str, Venue]:
+    venues = {}
+    for key, (name, street, postcode, town, region, notes) in _VENUES.items():
+        venues[key] = Venue.objects.update_or_create(
+            name=name,
+            town=town,
+            defaults={
+                "street": street,
+                "postcode": postcode,
+                "region": region,
+                "accessibility": _ACCESSIBLE,
+                "participant_notes": notes,
+                "map_url": f"https://www.openstreetmap.org/search?query={quote(f'{street}, {postcode} {town}')}",
+            },
+        )[0]
+    return venues
 
 
 def _at(days: int, hour: int, minute: int = 0) -> datetime:
@@ -45,12 +84,13 @@ def _events() -> list[dict]:
             "topics": ["mobilitaet"],
             "teaser": "Wie vernetzte Fahrzeuge und Sensorik die Instandhaltung im Bahnverkehr verändern.",
             "description": (
-                "**Programm**\n\n"
-                "- Begrüßung durch die Westsächsische Hochschule Zwickau und SWS Digital\n"
-                "- Drei Impulse: vernetzte Fahrzeuge, Sensorik in der Instandhaltung, Smart Services für Fahrgäste\n"
-                "- Podiumsgespräch mit Fragen aus dem Publikum\n"
-                "- Ausklang mit Imbiss im Foyer\n\n"
-                "Die Teilnahme ist kostenfrei."
+                "<p><strong>Programm</strong></p>"
+                "<ul><li>Begrüßung durch die Westsächsische Hochschule Zwickau und SWS Digital</li>"
+                "<li>Drei Impulse: vernetzte Fahrzeuge, Sensorik in der Instandhaltung, Smart Services für "
+                "Fahrgäste</li>"
+                "<li>Podiumsgespräch mit Fragen aus dem Publikum</li>"
+                "<li>Ausklang mit Imbiss im Foyer</li></ul>"
+                "<p>Die Teilnahme ist kostenfrei.</p>"
             ),
             "start": _at(-60, 16),
             "hours": 3,
@@ -65,13 +105,13 @@ def _events() -> list[dict]:
             "topics": ["zusammenarbeit", "bildung"],
             "teaser": "Workshops, Impulse und ein Markt der Möglichkeiten für Unternehmen, Kommunen und Schulen.",
             "description": (
-                "**Programm**\n\n"
-                "- 9:30 Uhr Ankommen und Eröffnung\n"
-                "- 10:00 Uhr Workshops: Digitale Verwaltung, Breitband und was danach kommt, Fachkräfte\n"
-                "- 12:30 Uhr Mittagspause mit Imbiss\n"
-                "- 13:30 Uhr Markt der Möglichkeiten: Mitglieder zeigen ihre Projekte\n"
-                "- 15:30 Uhr Ergebnisse der Workshops und Ausblick\n\n"
-                "Die Teilnahme ist kostenfrei; für Essen und Getränke ist gesorgt."
+                "<p><strong>Programm</strong></p>"
+                "<ul><li>9:30 Uhr Ankommen und Eröffnung</li>"
+                "<li>10:00 Uhr Workshops: Digitale Verwaltung, Breitband und was danach kommt, Fachkräfte</li>"
+                "<li>12:30 Uhr Mittagspause mit Imbiss</li>"
+                "<li>13:30 Uhr Markt der Möglichkeiten: Mitglieder zeigen ihre Projekte</li>"
+                "<li>15:30 Uhr Ergebnisse der Workshops und Ausblick</li></ul>"
+                "<p>Die Teilnahme ist kostenfrei; für Essen und Getränke ist gesorgt.</p>"
             ),
             "start": _at(-30, 9, 30),
             "hours": 7,
@@ -85,10 +125,11 @@ def _events() -> list[dict]:
             "topics": ["zusammenarbeit"],
             "teaser": "Welche Werkzeuge tragen im Alltag kleiner Teams? Erfahrungen aus Mitgliedsunternehmen.",
             "description": (
-                "Mitglieder berichten, mit welchen Werkzeugen ihre Teams über mehrere Standorte hinweg arbeiten: "
-                "gemeinsame Dokumente, Aufgabenlisten, Videokonferenzen – und was sich im Alltag nicht bewährt hat.\n\n"
-                "Sie können in der IHK in Plauen oder online teilnehmen. Das ausführliche Programm folgt in Kürze; "
-                "die Anmeldung ist schon jetzt möglich."
+                "<p>Mitglieder berichten, mit welchen Werkzeugen ihre Teams über mehrere Standorte hinweg arbeiten: "
+                "gemeinsame Dokumente, Aufgabenlisten, Videokonferenzen – und was sich im Alltag nicht bewährt "
+                "hat.</p>"
+                "<p>Sie können in der IHK in Plauen oder online teilnehmen. Das ausführliche Programm folgt in "
+                "Kürze; die Anmeldung ist schon jetzt möglich.</p>"
             ),
             "start": _at(12, 16),
             "hours": 2,
@@ -104,12 +145,12 @@ def _events() -> list[dict]:
             "topics": ["mobilitaet", "ki"],
             "teaser": "Vorausschauende Wartung mit Daten aus dem laufenden Betrieb – Praxisberichte und Diskussion.",
             "description": (
-                "**Programm**\n\n"
-                "- Begrüßung durch den Vorstand\n"
-                "- Praxisberichte: Wartung nach Zustand statt nach Kalender\n"
-                "- Diskussion: Welche Daten braucht eine vorausschauende Instandhaltung?\n"
-                "- Ausklang bei Getränken und Gesprächen\n\n"
-                "Die Teilnahme ist kostenfrei."
+                "<p><strong>Programm</strong></p>"
+                "<ul><li>Begrüßung durch den Vorstand</li>"
+                "<li>Praxisberichte: Wartung nach Zustand statt nach Kalender</li>"
+                "<li>Diskussion: Welche Daten braucht eine vorausschauende Instandhaltung?</li>"
+                "<li>Ausklang bei Getränken und Gesprächen</li></ul>"
+                "<p>Die Teilnahme ist kostenfrei.</p>"
             ),
             "start": _at(5, 16),
             "hours": 3,
@@ -125,9 +166,9 @@ def _events() -> list[dict]:
             "topics": ["zusammenarbeit"],
             "teaser": "Offener Abend für alle, die in der Region digital arbeiten.",
             "description": (
-                "Kein Vortrag, keine Folien: Beim Digitalstammtisch trifft man sich zum Erfahrungsaustausch "
-                "in entspannter Runde. Jede und jeder ist willkommen, ob Mitglied oder nicht.\n\n"
-                "Essen und Getränke bezahlt jeder selbst."
+                "<p>Kein Vortrag, keine Folien: Beim Digitalstammtisch trifft man sich zum Erfahrungsaustausch in "
+                "entspannter Runde. Jede und jeder ist willkommen, ob Mitglied oder nicht.</p>"
+                "<p>Essen und Getränke bezahlt jeder selbst.</p>"
             ),
             "start": _at(20, 18),
             "hours": 3,
@@ -141,13 +182,13 @@ def _events() -> list[dict]:
             "topics": ["it-sicherheit"],
             "teaser": "Die zehn wichtigsten Maßnahmen gegen Phishing und Erpressungstrojaner – in einer Stunde.",
             "description": (
-                "**Ablauf (60 Minuten)**\n\n"
-                "- 10:00 Uhr Begrüßung\n"
-                "- 10:05 Uhr Zehn Maßnahmen, die Phishing und Erpressungstrojanern den Weg versperren\n"
-                "- 10:40 Uhr Ihre Fragen\n"
-                "- 11:00 Uhr Ende\n\n"
-                "Sie brauchen nur einen aktuellen Browser; den Zugangslink erhalten Sie nach der Anmeldung "
-                "per E-Mail. Die Teilnahme ist kostenfrei."
+                "<p><strong>Ablauf (60 Minuten)</strong></p>"
+                "<ul><li>10:00 Uhr Begrüßung</li>"
+                "<li>10:05 Uhr Zehn Maßnahmen, die Phishing und Erpressungstrojanern den Weg versperren</li>"
+                "<li>10:40 Uhr Ihre Fragen</li>"
+                "<li>11:00 Uhr Ende</li></ul>"
+                "<p>Sie brauchen nur einen aktuellen Browser; den Zugangslink erhalten Sie nach der Anmeldung per "
+                "E-Mail. Die Teilnahme ist kostenfrei.</p>"
             ),
             "start": _at(26, 10),
             "hours": 1,
@@ -160,15 +201,15 @@ def _events() -> list[dict]:
             "title": "Mitgliederversammlung",
             "teaser": "Jahresbericht, Haushalt und Ausblick – nur für Mitglieder.",
             "description": (
-                "**Tagesordnung**\n\n"
-                "1. Begrüßung und Feststellung der Beschlussfähigkeit\n"
-                "2. Jahresbericht des Vorstands\n"
-                "3. Kassenbericht und Bericht der Kassenprüfung\n"
-                "4. Entlastung des Vorstands\n"
-                "5. Haushaltsplan für das kommende Jahr\n"
-                "6. Verschiedenes\n\n"
-                "Die Einladung mit allen Unterlagen erhalten die Mitglieder fristgerecht per E-Mail. "
-                "Jede Mitgliedsorganisation kann bis zu zwei Personen anmelden."
+                "<p><strong>Tagesordnung</strong></p>"
+                "<ol><li>Begrüßung und Feststellung der Beschlussfähigkeit</li>"
+                "<li>Jahresbericht des Vorstands</li>"
+                "<li>Kassenbericht und Bericht der Kassenprüfung</li>"
+                "<li>Entlastung des Vorstands</li>"
+                "<li>Haushaltsplan für das kommende Jahr</li>"
+                "<li>Verschiedenes</li></ol>"
+                "<p>Die Einladung mit allen Unterlagen erhalten die Mitglieder fristgerecht per E-Mail. Jede "
+                "Mitgliedsorganisation kann bis zu zwei Personen anmelden.</p>"
             ),
             "start": _at(40, 17),
             "hours": 2,
@@ -184,14 +225,14 @@ def _events() -> list[dict]:
             "topics": ["ki", "bildung"],
             "teaser": "Was aus den Ideen des Gipfels in der Werkbank32 geworden ist – und wie es weitergeht.",
             "description": (
-                "**Programm**\n\n"
-                "- 9:00 Uhr Rückblick auf den Gipfel in Mittweida: Welche Vorhaben laufen schon?\n"
-                "- 10:00 Uhr Workshops: Künstliche Intelligenz im Mittelstand, digitale Bildung an Schulen\n"
-                "- 12:30 Uhr Mittagessen\n"
-                "- 13:30 Uhr Ergebnisse der Workshops und Podiumsgespräch\n"
-                "- 16:00 Uhr Ausklang\n\n"
-                "Die Teilnahme ist kostenfrei; für Mittagessen und Getränke ist gesorgt. Bitte geben Sie bei der "
-                "Anmeldung an, welchen Workshop Sie besuchen möchten."
+                "<p><strong>Programm</strong></p>"
+                "<ul><li>9:00 Uhr Rückblick auf den Gipfel in Mittweida: Welche Vorhaben laufen schon?</li>"
+                "<li>10:00 Uhr Workshops: Künstliche Intelligenz im Mittelstand, digitale Bildung an Schulen</li>"
+                "<li>12:30 Uhr Mittagessen</li>"
+                "<li>13:30 Uhr Ergebnisse der Workshops und Podiumsgespräch</li>"
+                "<li>16:00 Uhr Ausklang</li></ul>"
+                "<p>Die Teilnahme ist kostenfrei; für Mittagessen und Getränke ist gesorgt. Bitte geben Sie bei der "
+                "Anmeldung an, welchen Workshop Sie besuchen möchten.</p>"
             ),
             "start": _at(75, 9),
             "hours": 8,
@@ -222,9 +263,10 @@ def load() -> None:
         for slug, name, text in _SERIES
     }
     topics = {slug: Topic.objects.update_or_create(slug=slug, defaults={"name": name})[0] for slug, name in _TOPICS}
+    venues = _venues()
     for spec in _events():
         fmt = spec.get("format", Event.Format.IN_PERSON)
-        venue = spec.get("venue", ("", ""))
+        venue = spec.get("venue", "")
         event, _created = Event.objects.update_or_create(
             slug=spec["slug"],
             defaults={
@@ -236,9 +278,7 @@ def load() -> None:
                 "end": spec["start"] + timedelta(hours=spec["hours"]),
                 "format": fmt,
                 "region": spec.get("region", ""),
-                "venue_name": venue[0],
-                "venue_address": venue[1],
-                "venue_accessibility": _ACCESSIBLE if venue[0] else "",
+                "venue": venues.get(venue),
                 "online_url": "https://meet.sws-digital.example/webinar" if fmt != Event.Format.IN_PERSON else "",
                 "organiser": "Südwestsachsen Digital e.V.",
                 "partners": "IHK Chemnitz" if venue == _IHK else "",

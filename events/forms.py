@@ -1,6 +1,7 @@
-"""Registration, filters and the staff message form."""
+"""Registration, filters, the staff message form and the admin's event form."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.forms import HoneypotTimingMixin, NameField
 
+from . import services
 from .models import Event
 
 
@@ -86,3 +88,37 @@ class ParticipantMessageForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}))
     include_waiting = forms.BooleanField(label=_("Also write to the waiting list"), required=False)
+
+
+SCHEDULE_BUTTON = "_schedule"
+
+
+class FocalPointInput(forms.NumberInput):
+    """A 0–100 % input of the image's focal point; with JavaScript a click on the image preview sets it."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"min": 0, "max": 100, "step": 1, "class": "focal-input", **(attrs or {})})
+
+    class Media:
+        js = ["js/admin-focal-point.js"]
+
+
+class EventAdminForm(forms.ModelForm):
+    """The admin's event form: the "Schedule" button has its publication time checked before anything is saved."""
+
+    class Meta:  # the admin gives the model and the fields (from its fieldsets)
+        widgets = {"focal_x": FocalPointInput(), "focal_y": FocalPointInput()}
+
+    class Media:
+        css = {"all": ["css/admin-event-form.css"]}  # the focal point picker and the submit row
+        # After Django's autocomplete (the list states the order the merged media must keep).
+        js = ["admin/js/jquery.init.js", "admin/js/autocomplete.js", "js/admin-autocomplete-labels.js"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if SCHEDULE_BUTTON in self.data and "publish_at" not in self.errors:
+            try:
+                services.event_schedule_validate(publish_at=cleaned.get("publish_at"))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned

@@ -23,7 +23,8 @@ def _vtimezone() -> Timezone:
 
 
 def _location(event: Event) -> str:
-    parts = [event.venue_name, event.venue_address] if event.has_venue else []
+    venue = event.place
+    parts = [venue.name, venue.address] if venue else []
     if event.format == Event.Format.ONLINE:
         parts.append("Online")
     return ", ".join(p for p in parts if p)

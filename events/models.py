@@ -1,11 +1,11 @@
-"""Series, topics, events and registrations."""
+"""Series, topics, venues, events and registrations."""
 
 import secrets
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from swsdigital.core.images import validate_image_upload
+from swsdigital.core.richtext import RichTextField
 
 
 def _token() -> str:
@@ -26,7 +27,7 @@ class Series(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = RichTextField(_("description"), blank=True)
 
     class Meta:
         verbose_name = _("series")
@@ -84,15 +85,21 @@ class Event(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     teaser = models.CharField(_("teaser"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = RichTextField(_("description"), blank=True)
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
     all_day = models.BooleanField(_("all day"), default=False)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.IN_PERSON)
     region = models.CharField(_("region"), max_length=20, choices=Region.choices, blank=True)
-    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
-    venue_address = models.CharField(_("address"), max_length=300, blank=True)
-    venue_accessibility = models.TextField(_("accessibility notes"), blank=True)
+    venue = models.ForeignKey(
+        "Venue",
+        verbose_name=_("venue"),
+        # A venue that past events took place at cannot be deleted: their pages and calendars keep the place.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
     online_url = models.URLField(
         _("online link"), blank=True, help_text=_("Shown only to registered participants (confirmation, reminder).")
     )
@@ -102,6 +109,15 @@ class Event(models.Model):
     image_thumbnail = models.ImageField(_("thumbnail"), upload_to="events/thumbs/", blank=True, editable=False)
     image_alt = models.CharField(_("image alt text"), max_length=300, blank=True)
     image_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
+    focal_x = models.PositiveSmallIntegerField(
+        _("focal point from the left (%)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The thumbnail is cropped around this point."),
+    )
+    focal_y = models.PositiveSmallIntegerField(
+        _("focal point from the top (%)"), default=50, validators=[MaxValueValidator(100)]
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
     save_the_date = models.BooleanField(
@@ -144,8 +160,8 @@ class Event(models.Model):
         errors = {}
         if self.start and self.end and self.end < self.start:
             errors["end"] = _("The end must be after the start.")
-        if self.format in (self.Format.IN_PERSON, self.Format.HYBRID) and not self.venue_name:
-            errors["venue_name"] = _("Events in person need a venue.")
+        if self.format in (self.Format.IN_PERSON, self.Format.HYBRID) and not self.venue_id:
+            errors["venue"] = _("Events in person need a venue.")
         if self.format in (self.Format.ONLINE, self.Format.HYBRID) and not self.online_url:
             errors["online_url"] = _("Online events need a link.")
         if self.status == self.Status.SCHEDULED and not self.publish_at:
@@ -180,6 +196,11 @@ class Event(models.Model):
         return self.format in (self.Format.IN_PERSON, self.Format.HYBRID)
 
     @property
+    def place(self) -> "Venue | None":
+        """The venue to show: only for events that take place somewhere."""
+        return self.venue if self.has_venue else None
+
+    @property
     def is_online(self) -> bool:
         return self.format in (self.Format.ONLINE, self.Format.HYBRID)
 
@@ -211,6 +232,46 @@ class Event(models.Model):
         if state == "open" and self.capacity is not None and (confirmed >= self.capacity or waiting):
             return "waitlist" if self.waitlist_enabled else "full"
         return state
+
+
+class Venue(models.Model):
+    """A place where events take place, kept once and chosen for each event."""
+
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street address"), max_length=300, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    town = models.CharField(_("town"), max_length=200, blank=True)
+    region = models.CharField(_("region"), max_length=20, choices=Event.Region.choices, blank=True)
+    accessibility = models.TextField(
+        _("accessibility notes"), blank=True, help_text=_("Step-free access, lift, accessible toilet, hearing loop.")
+    )
+    map_url = models.URLField(
+        _("map link"),
+        max_length=500,
+        blank=True,
+        validators=[
+            URLValidator(schemes=["http", "https"], message=_("Please enter a web address starting with https://."))
+        ],
+        help_text=_("For example the place on OpenStreetMap."),
+    )
+    participant_notes = models.TextField(
+        _("notes for participants"),
+        blank=True,
+        help_text=_("Directions, parking, entrance; shown on the event page and in the confirmation."),
+    )
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name", "town", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.town}" if self.town and self.town not in self.name else self.name
+
+    @property
+    def address(self) -> str:
+        """The postal address on one line: street, postcode and town."""
+        return ", ".join(part for part in (self.street, f"{self.postcode} {self.town}".strip()) if part)
 
 
 class Registration(models.Model):

@@ -22,7 +22,7 @@ def _public_q(now: datetime) -> Q:
 
 def events_public(*, series: str = "", topic: str = "", format: str = "", region: str = "") -> QuerySet[Event]:
     """Return the published events (scheduled ones once due), filtered, with what a card needs."""
-    qs = Event.objects.filter(_public_q(timezone.now())).select_related("series").prefetch_related("topics")
+    qs = Event.objects.filter(_public_q(timezone.now())).select_related("series", "venue").prefetch_related("topics")
     if series:
         qs = qs.filter(series__slug=series)
     if topic:
@@ -109,7 +109,7 @@ def month_weeks(*, year: int, month: int, events: list[Event]) -> list[list[dict
 
 def event_get(*, slug: str, preview: bool = False) -> Event | None:
     """Return a published event by slug (any event if staff preview), or None."""
-    qs = Event.objects.select_related("series").prefetch_related("topics")
+    qs = Event.objects.select_related("series", "venue").prefetch_related("topics")
     if not preview:
         qs = qs.filter(_public_q(timezone.now()))
     return qs.filter(slug=slug).first()
@@ -130,7 +130,7 @@ def registration_get_by_token(*, token: str) -> Registration | None:
     """Return the registration of a personal link, or None for an unknown or tampered token."""
     if not token or len(token) > 64 or not _TOKEN.fullmatch(token):
         return None  # never ask the database about NUL or other characters no token has (PostgreSQL refuses NUL)
-    return Registration.objects.select_related("event", "event__series").filter(token=token).first()
+    return Registration.objects.select_related("event", "event__series", "event__venue").filter(token=token).first()
 
 
 def registration_of(*, event: Event, user) -> Registration | None:
@@ -167,7 +167,7 @@ def topics_all() -> list[Topic]:
 def events_for_feed(*, series: str = "", topic: str = "") -> QuerySet[Event]:
     """Return the events of a calendar feed: from a year back onwards."""
     since = timezone.now() - timedelta(days=365)
-    qs = events_public(series=series, topic=topic).select_related(None).prefetch_related(None)
+    qs = events_public(series=series, topic=topic).select_related(None).select_related("venue").prefetch_related(None)
     return qs.filter(end__gte=since).order_by("start", "pk")[:1000]
 
 

@@ -1,4 +1,5 @@
-"""Every write of the event calendar: registrations with capacity, notices, reminders, anonymisation."""
+"""Every write of the event calendar: registrations with capacity, venues, publication, notices, reminders,
+anonymisation."""
 
 import io
 import logging
@@ -17,13 +18,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from members import selectors as members_selectors
-from swsdigital.core.images import image_process_upload
+from swsdigital.core.images import image_process_upload, image_thumbnail_from_stored
 from swsdigital.mail.services import Attachment, email_send
 from swsdigital.privacy.retention import retention_cutoff
 from swsdigital.privacy.services import consent_record
 
 from .ical import event_ics
-from .models import Event, Registration, _token
+from .models import Event, Registration, Venue, _token
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ def registration_cancel(*, registration: Registration) -> Registration:
     """Cancel a registration; a freed place goes to the next person on the waiting list."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
-        registration = Registration.objects.select_related("event").get(pk=registration.pk)
+        registration = Registration.objects.select_related("event", "event__venue").get(pk=registration.pk)
         if registration.status == Status.CANCELLED:
             return registration
         was_confirmed = registration.status == Status.CONFIRMED
@@ -245,21 +246,46 @@ def registration_check_in(*, registration: Registration) -> bool:
 # --- Events -------------------------------------------------------------------
 
 _TIME_FIELDS = ("start", "end", "all_day")
-_PLACE_FIELDS = ("format", "venue_name", "venue_address", "online_url")
+_PLACE_FIELDS = ("format", "venue_id", "online_url")
+_VENUE_PLACE_FIELDS = ("name", "street", "postcode", "town")
+# Event thumbnails have the cards' proportions (16:9), cut around the focal point staff chose.
+EVENT_THUMBNAIL_SIZE = (640, 360)
 
 
-def event_save(*, event: Event, image: UploadedFile | None = None) -> Event:
-    """Save an event; a change of time or place bumps the calendar SEQUENCE and tells participants."""
+def _tell_participants(event: Event, *, changed_time: bool, changed_place: bool, cancelled_now: bool) -> None:
+    recipients = event.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITING]).select_related(
+        "event", "event__venue"
+    )
+    if cancelled_now:
+        for registration in recipients:
+            _notify(registration, "event_cancelled", ics=True)
+    elif changed_time or changed_place:
+        for registration in recipients:
+            _notify(registration, "event_changed", ics=True, changed_time=changed_time, changed_place=changed_place)
+
+
+def _thumbnail_update(event: Event, previous: Event | None, image: UploadedFile | None) -> None:
+    focal = (event.focal_x, event.focal_y)
     if image is not None:
         # Through the shared upload helper: re-encoded, metadata stripped, generated names, thumbnail once.
-        full, thumbnail = image_process_upload(image)
+        full, thumbnail = image_process_upload(image, crop=EVENT_THUMBNAIL_SIZE, focal=focal)
         event.image.save(full.name, full, save=False)
         event.image_thumbnail.save(thumbnail.name, thumbnail, save=False)
     elif not event.image:
         event.image_thumbnail = ""
+    elif previous is not None and focal != (previous.focal_x, previous.focal_y):
+        thumbnail = image_thumbnail_from_stored(event.image, crop=EVENT_THUMBNAIL_SIZE, focal=focal)
+        event.image_thumbnail.save(thumbnail.name, thumbnail, save=False)
+
+
+def event_save(*, event: Event, image: UploadedFile | None = None) -> Event:
+    """Save an event; a change of time or place bumps the calendar SEQUENCE and tells participants."""
+    if event.venue_id and not event.region and event.has_venue:
+        event.region = event.venue.region  # the calendar's region filter finds it without a second choice
     with transaction.atomic():
-        event.full_clean()
         previous = Event.objects.select_for_update().filter(pk=event.pk).first() if event.pk else None
+        _thumbnail_update(event, previous, image)
+        event.full_clean()
         changed_time = previous is not None and any(getattr(previous, f) != getattr(event, f) for f in _TIME_FIELDS)
         changed_place = previous is not None and any(getattr(previous, f) != getattr(event, f) for f in _PLACE_FIELDS)
         cancelled_now = (
@@ -275,16 +301,62 @@ def event_save(*, event: Event, image: UploadedFile | None = None) -> Event:
         more_places = event.capacity is None or (previous.capacity is not None and event.capacity > previous.capacity)
         if more_places and event.status != Event.Status.CANCELLED:
             _waitlist_promote(event)  # staff added places: the waiting list moves up
-        if not event.is_public:
-            return event
-        recipients = event.registrations.filter(status__in=[Status.CONFIRMED, Status.WAITING]).select_related("event")
-        if cancelled_now:
-            for registration in recipients:
-                _notify(registration, "event_cancelled", ics=True)
-        elif changed_time or changed_place:
-            for registration in recipients:
-                _notify(registration, "event_changed", ics=True, changed_time=changed_time, changed_place=changed_place)
+        if event.is_public:
+            _tell_participants(
+                event, changed_time=changed_time, changed_place=changed_place, cancelled_now=cancelled_now
+            )
     return event
+
+
+def event_publish(*, event: Event, image: UploadedFile | None = None) -> Event:
+    """Publish an event now (a scheduled publication is brought forward) and save it."""
+    if event.status != Event.Status.PUBLISHED:
+        event.status = Event.Status.PUBLISHED
+        event.publish_at = timezone.now()
+    return event_save(event=event, image=image)
+
+
+def event_schedule_validate(*, publish_at, now=None) -> None:
+    """Raise a translated ValidationError unless publish_at is a moment in the future."""
+    now = now or timezone.now()
+    if publish_at is None:
+        message = ValidationError(_("Please enter when the event is to be published."), code="publish_at_missing")
+        raise ValidationError({"publish_at": message})
+    if publish_at <= now:
+        message = ValidationError(
+            _("This time has already passed. Please choose a publication time in the future."), code="publish_at_past"
+        )
+        raise ValidationError({"publish_at": message})
+
+
+def event_schedule(*, event: Event, image: UploadedFile | None = None) -> Event:
+    """Schedule the event's publication at its publish_at (which must lie in the future) and save it."""
+    event_schedule_validate(publish_at=event.publish_at)
+    event.status = Event.Status.SCHEDULED
+    return event_save(event=event, image=image)
+
+
+def venue_save(*, venue: Venue) -> Venue:
+    """Save a venue; a new name or address bumps the calendar SEQUENCE of its coming events and tells their
+    participants, as a change of an event's place does."""
+    with transaction.atomic():
+        venue.full_clean()
+        previous = Venue.objects.select_for_update().filter(pk=venue.pk).first() if venue.pk else None
+        venue.save()
+        if previous is None or all(getattr(previous, f) == getattr(venue, f) for f in _VENUE_PLACE_FIELDS):
+            return venue
+        coming = (
+            Event.objects.select_for_update()
+            .filter(venue=venue, end__gte=timezone.now(), format__in=[Event.Format.IN_PERSON, Event.Format.HYBRID])
+            .exclude(status=Event.Status.CANCELLED)
+            .order_by("pk")
+        )
+        for event in coming:
+            event.sequence += 1
+            event.save(update_fields=["sequence", "updated_at"])
+            if event.is_public:
+                _tell_participants(event, changed_time=False, changed_place=True, cancelled_now=False)
+    return venue
 
 
 def event_duplicate(*, event: Event, start=None) -> Event:
@@ -318,7 +390,9 @@ def event_message_participants(*, event: Event, subject: str, body: str, include
     statuses = [Status.CONFIRMED, Status.WAITING] if include_waiting else [Status.CONFIRMED]
     count = 0
     with transaction.atomic():
-        for registration in event.registrations.filter(status__in=statuses).exclude(email="").select_related("event"):
+        for registration in (
+            event.registrations.filter(status__in=statuses).exclude(email="").select_related("event", "event__venue")
+        ):
             _notify(registration, "message", message_subject=subject, message_body=body)
             count += 1
     return count
@@ -349,7 +423,7 @@ def registration_reminders_send(*, now=None) -> int:
             claimed = Registration.objects.filter(pk=pk, reminder_sent_at__isnull=True).update(reminder_sent_at=now)
             if not claimed:
                 continue
-            registration = Registration.objects.select_related("event").get(pk=pk)
+            registration = Registration.objects.select_related("event", "event__venue").get(pk=pk)
             _notify(registration, "reminder", ics=True)
             sent += 1
     return sent

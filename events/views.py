@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from swsdigital.core.admin_preview import PreviewInstance, PreviewRelated
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.ratelimit import client_ip, rate_limit_request
@@ -28,7 +29,7 @@ from swsdigital.core.staff import staff_can, staff_required
 from . import selectors, services
 from .forms import EventFilterForm, RegistrationForm
 from .ical import calendar_build, event_ics
-from .models import Event, Registration
+from .models import Event, Registration, Venue
 
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
@@ -113,7 +114,8 @@ def event_calendar(request):
 
 
 def _calendar_links(event: Event) -> dict:
-    location = ", ".join(p for p in (event.venue_name, event.venue_address) if p and event.has_venue)
+    venue = event.place
+    location = ", ".join(p for p in (venue.name, venue.address) if p) if venue else ""
     start = event.start.astimezone(timezone.get_fixed_timezone(0))
     end = event.end.astimezone(timezone.get_fixed_timezone(0))
     google = {
@@ -149,6 +151,17 @@ _ATTENDANCE = {
 }
 
 
+def _json_ld_place(venue: Venue) -> dict:
+    address = {"@type": "PostalAddress", "streetAddress": venue.street, "postalCode": venue.postcode}
+    address["addressLocality"] = venue.town
+    if venue.region and venue.region not in (Event.Region.ONLINE, Event.Region.ELSEWHERE):
+        address["addressCountry"] = "DE"  # the association's own regions
+    place = {"@type": "Place", "name": venue.name, "address": {k: v for k, v in address.items() if v}}
+    if venue.map_url:
+        place["hasMap"] = venue.map_url
+    return place
+
+
 def _json_ld(event: Event) -> str:
     url = f"{settings.SITE_URL}{event.get_absolute_url()}"
     data = {
@@ -164,8 +177,8 @@ def _json_ld(event: Event) -> str:
         "inLanguage": get_language(),
     }
     locations = []
-    if event.has_venue:
-        locations.append({"@type": "Place", "name": event.venue_name, "address": event.venue_address})
+    if event.place:
+        locations.append(_json_ld_place(event.place))
     if event.is_online:
         locations.append({"@type": "VirtualLocation", "url": url})
     data["location"] = locations[0] if len(locations) == 1 else locations
@@ -195,14 +208,7 @@ def event_detail(request, slug: str):
     if event is None:
         raise Http404(_("This event does not exist or is not published."))
     places = selectors.event_places(event=event) if event.capacity else None
-    if places:
-        # A full event without a waiting list offers no form (the card says "ausgebucht" as well).
-        state = event.registration_state_counted(confirmed=places["confirmed"], waiting=places["waiting"])
-        state = "open" if state == "waitlist" else state
-    else:
-        state = event.registration_state()
-    if state == "open" and not services.registration_allowed_for(event=event, user=request.user):
-        state = "members_only"
+    state = _registration_state(event, places, request.user)
     own = selectors.registration_of(event=event, user=request.user)
     form = None
     if state == "open" and event.is_public and own is None:
@@ -258,18 +264,59 @@ def event_detail(request, slug: str):
         request,
         "events/event_detail.html",
         {
-            "event": event,
+            **_detail_context(request, event, state=state, places=places),
             "form": form,
-            "state": state,
-            "closed_message": _closed_message(state),
             "own_registration": own,
-            "places": places,
-            "calendar_links": _calendar_links(event),
             "json_ld": _json_ld(event),
-            "series_webcal_url": _webcal(_feed_url({"series": event.series.slug})) if event.series else "",
-            "members_only_blocked": state == "members_only" and not request.user.is_authenticated,
         },
     )
+
+
+def _registration_state(event: Event, places: dict | None, user) -> str:
+    if places:
+        # A full event without a waiting list offers no form (the card says "ausgebucht" as well).
+        state = event.registration_state_counted(confirmed=places["confirmed"], waiting=places["waiting"])
+        state = "open" if state == "waitlist" else state
+    else:
+        state = event.registration_state()
+    if state == "open" and not services.registration_allowed_for(event=event, user=user):
+        state = "members_only"
+    return state
+
+
+def _detail_context(request, event: Event, *, state: str, places: dict | None) -> dict:
+    return {
+        "event": event,
+        "state": state,
+        "closed_message": _closed_message(state),
+        "places": places,
+        "calendar_links": _calendar_links(event),
+        "series_webcal_url": _webcal(_feed_url({"series": event.series.slug})) if event.series else "",
+        "members_only_blocked": state == "members_only" and not request.user.is_authenticated,
+    }
+
+
+def event_preview_context(request, event: Event, *, topics) -> dict:
+    """Return the detail page's context for an unsaved event, as a visitor would see it once published."""
+    if not event.slug:
+        event.slug = "vorschau"  # not typed yet; the page's own links need one
+    if event.capacity and event.pk:
+        places = selectors.event_places(event=event)
+    elif event.capacity:
+        places = {"confirmed": 0, "waiting": 0, "free": event.capacity, "capacity": event.capacity}
+    else:
+        places = None
+    if event.start is None or event.end is None:  # dates not (validly) entered yet
+        context = {"event": event, "state": "none", "places": places, "calendar_links": {}}
+    else:
+        context = _detail_context(request, event, state=_registration_state(event, places, request.user), places=places)
+    state = context["state"]
+    return {
+        **context,
+        "event": PreviewInstance(event, topics=PreviewRelated(topics)),
+        "form": RegistrationForm(event=event) if state == "open" else None,
+        "own_registration": None,
+    }
 
 
 def _ics_response(content: bytes, filename: str) -> HttpResponse:

@@ -78,7 +78,12 @@ class DuesRun(models.Model):
     invoice_count = models.PositiveIntegerField(_("invoices"), default=0)
     total = models.DecimalField(_("total (EUR)"), max_digits=12, decimal_places=2, default=Decimal("0.00"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last run"), auto_now=True)
@@ -96,8 +101,8 @@ class DuesRun(models.Model):
 class InvoiceCounter(models.Model):
     """The one row per year locked while invoice numbers are issued, so they never repeat or skip."""
 
-    year = models.PositiveSmallIntegerField(unique=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
         verbose_name = _("invoice number counter")
@@ -140,7 +145,7 @@ class Invoice(models.Model):
         DuesRun, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("dues run")
     )
     # "<year>:<member id>" on the invoice a dues run issued: a second run never issues it again.
-    dues_key = models.CharField(max_length=30, unique=True, null=True, blank=True, editable=False)
+    dues_key = models.CharField(_("dues key"), max_length=30, unique=True, null=True, blank=True, editable=False)
     cancels = models.OneToOneField(
         "self",
         null=True,
@@ -167,13 +172,18 @@ class Invoice(models.Model):
     invoice_date = models.DateField(_("invoice date"))
     due_date = models.DateField(_("due date"))
     collection_date = models.DateField(_("collection date"), null=True, blank=True)
-    language = models.CharField(_("language"), max_length=5, default="de")
+    language = models.CharField(_("language"), max_length=5, default="de", choices=settings.LANGUAGES)
     note = models.CharField(_("note"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     state_changed_at = models.DateTimeField(_("state changed"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("issued"), auto_now_add=True)
 
@@ -252,7 +262,12 @@ class DebitFile(models.Model):
     total = models.DecimalField(_("total (EUR)"), max_digits=12, decimal_places=2)
     again = models.BooleanField(_("generated again"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created (submitted)"), auto_now_add=True)
 
@@ -305,7 +320,12 @@ class BankStatement(models.Model):
     proposed = models.PositiveIntegerField(_("proposed"), default=0)
     unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("imported"), auto_now_add=True)
 
@@ -359,7 +379,12 @@ class Payment(models.Model):
     return_reason = models.CharField(_("return reason"), max_length=4, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 

@@ -1,5 +1,7 @@
 from allauth.account.admin import EmailAddressAdmin as AllauthEmailAddressAdmin
 from allauth.account.models import EmailAddress
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +22,63 @@ from swsdigital.privacy.models import Consent
 from . import selectors, services
 from .exports import applications_csv_response, members_csv_response
 from .forms import DecisionForm
-from .models import Contact, Member, MembershipApplication, MembershipType, Topic, User
+from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic, User
 from .validators import iban_mask
+
+
+class DirectoryFieldsAdminForm(forms.ModelForm):
+    """The directory's visible fields as checkboxes, not as the JSON list they are stored as."""
+
+    directory_fields = forms.MultipleChoiceField(
+        label=_("Fields shown in the directory"),
+        choices=Member.DIRECTORY_FIELDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Besides name, type and region; only while the organisation is listed in the directory."),
+    )
+
+
+# The application page in the order staff read it; whatever a section does not name lands in the last one.
+APPLICATION_SECTIONS = (
+    (_("Organisation"), ("name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region",
+                         "website", "description", "logo", "logo_preview", "membership_type", "topics"), ()),
+    (_("Contact person"), ("salutation", "title", "first_name", "last_name", "role", "email", "phone",
+                           "further_contacts_list"), ()),
+    (_("Directory and newsletter"), ("directory_listed", "directory_fields", "newsletter"), ()),
+    (_("Direct debit"), ("sepa_account_holder", "sepa_iban", "iban_masked", "sepa_bic"), ()),
+    (_("Process"), ("status", "known", "language_name", "created_at", "confirmed_at", "decided_at", "decided_by",
+                    "decision_message", "member", "consents_given"), ()),
+    (_("Technical details"), (), ("collapse",)),
+)  # fmt: skip
+
+
+def _sections(fields: list[str], sections) -> list[tuple]:
+    """Split the admin's field list into titled fieldsets; the last section takes the rest."""
+    placed = {name for _title, names, _classes in sections for name in names}
+    result = []
+    for index, (title, names, classes) in enumerate(sections):
+        chosen = (
+            [f for f in fields if f in names]
+            if index < len(sections) - 1
+            else [f for f in fields if f in names or f not in placed]
+        )
+        if chosen:
+            result.append((title, {"fields": chosen, "classes": classes}))
+    return result
+
+
+def _language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code or "–"))
+
+
+def _contact_line(contact: dict) -> str:
+    """One further contact as staff read it: "Herr Dr. Max Muster, Geschäftsführer – max@…, 0371 …"."""
+    salutation = str(dict(Salutation.choices).get(contact["salutation"], "")) if contact.get("salutation") else ""
+    name = " ".join(part for part in (salutation, contact.get("title", ""), contact.get("first_name", ""),
+                                      contact.get("last_name", "")) if part)  # fmt: skip
+    head = ", ".join(part for part in (name, contact.get("role", "")) if part)
+    reach = ", ".join(part for part in (contact.get("email", ""), contact.get("phone", "")) if part)
+    return " – ".join(part for part in (head, reach) if part)
 
 
 class EmailAddressAdmin(SafeChangeListMixin, AllauthEmailAddressAdmin):
@@ -158,10 +215,12 @@ class MembershipApplicationAdmin(BankDataMixin, SafeChangeListMixin, admin.Model
     date_hierarchy = "created_at"
     filter_horizontal = ("topics",)
     readonly_fields = (
-        "status", "known", "language", "submission_token", "submitted_ip", "created_at", "confirmed_at",
-        "decided_at", "decided_by", "decision_message", "member", "further_contacts", "consents_given",
+        "status", "known", "language_name", "submission_token", "submitted_ip", "created_at", "confirmed_at",
+        "decided_at", "decided_by", "decision_message", "member", "further_contacts_list", "consents_given",
         "logo_preview",
     )  # fmt: skip
+    exclude = ("language", "further_contacts")  # shown readable by the two methods below
+    form = DirectoryFieldsAdminForm
     actions = ("approve_selected", "reject_selected", "export_csv")
     change_form_template = "admin/members/membershipapplication/change_form.html"
 
@@ -175,14 +234,26 @@ class MembershipApplicationAdmin(BankDataMixin, SafeChangeListMixin, admin.Model
     def contact_name(self, obj: MembershipApplication) -> str:
         return obj.contact_name
 
+    def get_fieldsets(self, request, obj=None):
+        return _sections(self.get_fields(request, obj), APPLICATION_SECTIONS)
+
+    @admin.display(description=_("language"))
+    def language_name(self, obj: MembershipApplication) -> str:
+        return _language_name(obj.language)
+
+    @admin.display(description=_("further contacts"))
+    def further_contacts_list(self, obj: MembershipApplication) -> str:
+        lines = [_contact_line(contact) for contact in obj.further_contacts or [] if isinstance(contact, dict)]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines if line)) or "–"
+
     @admin.display(description=_("consents"))
     def consents_given(self, obj: MembershipApplication) -> str:
         rows = Consent.objects.filter(subject_ref=f"membership-application:{obj.pk}").select_related("text")
         return (
             format_html_join(
                 mark_safe("<br>"),
-                "{} v{} – {}",
-                ((c.text.key, c.text.version, _("confirmed") if c.confirmed_at else _("not confirmed")) for c in rows),
+                "{} – {}",
+                ((c.text, _("confirmed") if c.confirmed_at else _("not confirmed")) for c in rows),
             )
             or "–"
         )
@@ -294,6 +365,7 @@ class MemberAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
     inlines = (ContactInline,)
     actions = ("export_csv", "confirm_resignation")
     change_list_template = "admin/members/member/change_list.html"
+    form = DirectoryFieldsAdminForm
     formfield_overrides = IMAGE_FORMFIELD_OVERRIDES  # the checks and messages of the member's own profile form
 
     def save_model(self, request, obj: Member, form, change: bool) -> None:

@@ -244,11 +244,16 @@ class MembershipApplication(Organisation):
     confirmed_at = models.DateTimeField(_("email confirmed"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     decision_message = models.TextField(_("message to the applicant"), blank=True)
     member = models.OneToOneField(
-        "Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
+        "Member", verbose_name=_("member"), null=True, blank=True, on_delete=models.SET_NULL, related_name="application"
     )
 
     class Meta:
@@ -388,8 +393,8 @@ class Contact(models.Model):
 class MembershipNumberCounter(models.Model):
     """The one row locked while a membership number is issued, so numbers never repeat or skip."""
 
-    key = models.CharField(max_length=20, unique=True, default="member")
-    last_number = models.PositiveIntegerField(default=0)
+    key = models.CharField(_("counter"), max_length=20, unique=True, default="member")
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
         verbose_name = _("membership number counter")

@@ -7,12 +7,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.staff import staff_action
 
 from . import services
 from .forms import NewsImageAdminForm
 from .models import NewsAttachment, NewsImage, NewsItem, PressContact, Topic
+from .views import news_preview_context
 
 
 class NewsImageInline(admin.StackedInline):
@@ -55,7 +57,7 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class NewsItemAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "visibility", "published_at", "dateline_place", "preview_link")
     list_filter = (PublicationStateFilter, "kind", "status", "topics", ("published_at", admin.DateFieldListFilter))
     search_fields = ("title", "lead", "body", "dateline_place")
@@ -73,6 +75,18 @@ class NewsItemAdmin(SafeChangeListMixin, admin.ModelAdmin):
         (_("Classification and contact"), {"fields": ("topics", "press_contact", "related_events")}),
         (_("History"), {"fields": ("author", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
+
+    live_preview_template = "news/news_detail.html"
+
+    def live_preview_context(self, request, obj, *, form, language):
+        # The form's choices, not the stored ones; the stored ones where the form's are not valid.
+        stored = obj.pk is not None
+        topics = form.cleaned_data.get("topics", obj.topics.all() if stored else [])
+        events = form.cleaned_data.get("related_events", obj.related_events.all() if stored else [])
+        return news_preview_context(obj, topics=topics, related_events=events)
+
+    def live_preview_text_language(self, obj, language):
+        return obj.language  # one text per item, in the language it was written in
 
     def view_on_site(self, obj: NewsItem) -> str:
         # The public address is a 404 for drafts and scheduled items; the preview always works.

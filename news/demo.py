@@ -46,18 +46,18 @@ ITEMS = [
         "Am Montag, dem 6. Mai 2019, stellen 20 Geschäftsführerinnen, Geschäftsführer und Mitglieder von "
         "SWS Digital dem sächsischen Wirtschaftsminister Martin Dulig vor, wie sie mit digitalen Technologien "
         "Probleme lösen und neue Ideen umsetzen.",
-        "Jede Präsentation dauert nur wenige Minuten – mehr braucht es nicht, um zu zeigen, was in den "
+        "<p>Jede Präsentation dauert nur wenige Minuten – mehr braucht es nicht, um zu zeigen, was in den "
         "Betrieben zwischen Vogtland, Erzgebirge, Zwickau und Chemnitz bereits läuft. Die Beispiele reichen "
-        "von der vernetzten Fertigung über digitale Dienstleistungen bis zu Lernangeboten an Schulen.\n\n"
-        "„Wer hier investiert, findet gute Voraussetzungen vor. Die Digitalisierung macht den Abstand zwischen "
+        "von der vernetzten Fertigung über digitale Dienstleistungen bis zu Lernangeboten an Schulen.</p>"
+        "<p>„Wer hier investiert, findet gute Voraussetzungen vor. Die Digitalisierung macht den Abstand zwischen "
         "Metropole und ländlicher Region kleiner“, sagt der Vorstand des Vereins. Damit das so bleibt, braucht "
         "es eine begleitende Infrastruktur: schnelles Breitband, digitale Schulen und Kommunen, die die "
-        "Digitalisierung ihrer Verwaltung planvoll angehen.\n\n"
-        "## Ein Jahr Netzwerk in Zahlen\n\n"
-        "- 47 Mitglieder aus Wirtschaft, Bildung, Forschung und Verwaltung\n"
-        "- über 1.000 Kontakte im Netzwerk\n"
-        "- rund 500 Teilnehmende in Schulungen und Netzwerkveranstaltungen\n\n"
-        "Vermittelt wurden Jobs, Praktika und eine Promotion; zwei Startups hat das Netzwerk begleitet.",
+        "Digitalisierung ihrer Verwaltung planvoll angehen.</p>"
+        "<h2>Ein Jahr Netzwerk in Zahlen</h2>"
+        "<ul><li>47 Mitglieder aus Wirtschaft, Bildung, Forschung und Verwaltung</li>"
+        "<li>über 1.000 Kontakte im Netzwerk</li>"
+        "<li>rund 500 Teilnehmende in Schulungen und Netzwerkveranstaltungen</li></ul>"
+        "<p>Vermittelt wurden Jobs, Praktika und eine Promotion; zwei Startups hat das Netzwerk begleitet.</p>",
         ["netzwerk", "fachkraefte"],
         [
             (
@@ -76,15 +76,15 @@ ITEMS = [
         "„Südwestsachsen braucht eine digitale Standortpolitik“",
         "Beim Besuch des Wirtschaftsministers fordert SWS Digital einen strategisch arbeitenden "
         "Digitalisierungsmanager in jeder Kommune und ein Forschungszentrum im Vogtland.",
-        "Unternehmen und Schulen, die in die Digitalisierung investieren, sind auf eine verlässliche "
-        "Infrastruktur angewiesen. Das Netzwerk nennt dafür vier Punkte:\n\n"
-        "1. einen Digitalisierungsmanager in jeder Kommune,\n"
-        "2. schnelles Breitband in der Fläche,\n"
-        "3. die Digitalisierung aller Schulen,\n"
-        "4. die Umsetzung des Masterplans „Digitale Verwaltung Sachsen“.\n\n"
-        "Bisher fließen Forschungsgelder vor allem in die großen Städte. Ein Zentrum für künstliche "
+        "<p>Unternehmen und Schulen, die in die Digitalisierung investieren, sind auf eine verlässliche "
+        "Infrastruktur angewiesen. Das Netzwerk nennt dafür vier Punkte:</p>"
+        "<ol><li>einen Digitalisierungsmanager in jeder Kommune,</li>"
+        "<li>schnelles Breitband in der Fläche,</li>"
+        "<li>die Digitalisierung aller Schulen,</li>"
+        "<li>die Umsetzung des Masterplans „Digitale Verwaltung Sachsen“.</li></ol>"
+        "<p>Bisher fließen Forschungsgelder vor allem in die großen Städte. Ein Zentrum für künstliche "
         "Intelligenz im Vogtland wäre ein deutliches Signal an Unternehmen und Fachkräfte der Region, "
-        "betont das Kuratorium des Vereins.",
+        "betont das Kuratorium des Vereins.</p>",
         ["digitale-verwaltung", "forschung"],
         [
             (
@@ -109,13 +109,13 @@ ITEMS = [
         "Ein Netzwerk bündelt die IT-Kompetenz Südwestsachsens",
         "Im Technologieorientierten Gründer- und Dienstleistungszentrum Annaberg hat sich SWS Digital "
         "Unternehmen, Bildungsträgern, Vereinen und Kommunen aus dem Erzgebirge vorgestellt.",
-        "Digitalisierung ist mehr als der Roboter in der Fertigung: Software, IT-Sicherheit, neue "
+        "<p>Digitalisierung ist mehr als der Roboter in der Fertigung: Software, IT-Sicherheit, neue "
         "Dienstleistungen und Kommunikationswege gehören ebenso dazu. Der Freistaat Sachsen fördert den "
-        "Aufbau des Netzwerks mit 200.000 Euro.\n\n"
-        "Der Verein ist im Vogtlandkreis, im Erzgebirgskreis, im Landkreis Zwickau und in der Stadt Chemnitz "
+        "Aufbau des Netzwerks mit 200.000 Euro.</p>"
+        "<p>Der Verein ist im Vogtlandkreis, im Erzgebirgskreis, im Landkreis Zwickau und in der Stadt Chemnitz "
         "aktiv. Seine Geschäftsstelle hat er bei der IHK Regionalkammer Plauen. Ziel ist, dass bestehende "
         "Betriebe mit digitalen Technologien stärker werden, neue entstehen und Fachkräfte in der Region "
-        "bleiben oder zurückkehren.",
+        "bleiben oder zurückkehren.</p>",
         ["netzwerk"],
         [],
     ),
@@ -127,9 +127,10 @@ ITEMS = [
         "DataLabWestSax zieht Bilanz",
         "Zum Abschluss des DataLabWestSax stellten Unternehmen und Hochschulen vor, was sie mit ihren Daten "
         "gemeinsam erreicht haben – und welche Digitalisierungen als Nächstes anstehen.",
-        "Aus Sensordaten einer Spritzgießmaschine wurde ein Frühwarnsystem, aus Kundendaten eines Händlers "
+        "<p>Aus Sensordaten einer Spritzgießmaschine wurde ein Frühwarnsystem, aus Kundendaten eines Händlers "
         "eine bessere Bedarfsplanung. Die Projekte zeigen, dass datengetriebene Lösungen auch für kleinere "
-        "Betriebe erreichbar sind.\n\nDie Präsentationen stehen als PDF zum Herunterladen bereit.",
+        "Betriebe erreichbar sind.</p>"
+        "<p>Die Präsentationen stehen als PDF zum Herunterladen bereit.</p>",
         ["forschung", "mint"],
         [
             (
@@ -160,13 +161,14 @@ def _season_items() -> list[tuple]:
             "Rückblick: Connectivity, Smart Services und Mobilität auf dem Smart Rail Campus",
             "Beim gemeinsamen Abend von SmartRailCampus und SWS Digital ging es um vernetzte Wartung, "
             "digitale Dienste und die Frage, wie Schulen junge Menschen für MINT-Berufe begeistern.",
-            f"Gäste aus Unternehmen, Hochschulen und Schulen kamen am {report_date} an der Westsächsischen "
+            f"<p>Gäste aus Unternehmen, Hochschulen und Schulen kamen am {report_date} an der Westsächsischen "
             "Hochschule Zwickau zusammen. In drei kurzen Impulsen zeigten Mitglieder, wie Sensordaten die "
-            "Instandhaltung planbar machen und welche Dienste daraus entstehen.\n\n"
-            "Im zweiten Teil stand der Nachwuchs im Mittelpunkt: Mathematik, Informatik, Naturwissenschaften und "
+            "Instandhaltung planbar machen und welche Dienste daraus entstehen.</p>"
+            "<p>Im zweiten Teil stand der Nachwuchs im Mittelpunkt: Mathematik, Informatik, Naturwissenschaften und "
             "Technik – kurz MINT – sind die Grundlage für die digitalisierten Berufe von morgen. Mehrere Schulen "
-            "haben an diesem Abend neue Partner für Praktika gefunden.\n\n"
-            "Die Reihe geht weiter: Die nächste Sitzung widmet sich der künstlichen Intelligenz in der Instandhaltung.",
+            "haben an diesem Abend neue Partner für Praktika gefunden.</p>"
+            "<p>Die Reihe geht weiter: Die nächste Sitzung widmet sich der künstlichen Intelligenz in der "
+            "Instandhaltung.</p>",
             ["mint", "fachkraefte"],
             [
                 (
@@ -186,9 +188,9 @@ def _season_items() -> list[tuple]:
             f"Am {announced_date} um {announced_time} zeigen Mitglieder in der IHK in Plauen, mit welchen "
             "Werkzeugen Teams über Standorte hinweg zusammenarbeiten – vom gemeinsamen Dokument bis zur "
             "Videokonferenz. Wer nicht nach Plauen kommen kann, ist online dabei.",
-            "Die Veranstaltung richtet sich an kleine und mittlere Unternehmen, Vereine und Verwaltungen, die ihre "
-            "Zusammenarbeit vereinfachen möchten. Nach den Kurzvorträgen bleibt Zeit für Fragen und Gespräche.\n\n"
-            "Die Anmeldung ist über den Terminkalender des Portals möglich.",
+            "<p>Die Veranstaltung richtet sich an kleine und mittlere Unternehmen, Vereine und Verwaltungen, die ihre "
+            "Zusammenarbeit vereinfachen möchten. Nach den Kurzvorträgen bleibt Zeit für Fragen und Gespräche.</p>"
+            "<p>Die Anmeldung ist über den Terminkalender des Portals möglich.</p>",
             ["netzwerk", "digitale-verwaltung"],
             [],
         ),
@@ -263,7 +265,7 @@ def load() -> None:
             _embargo_time(),
             "Sperrfrist: Das Netzwerk legt seine Jahresbilanz vor",
             "Diese Mitteilung ist terminiert und erscheint erst mit Ablauf der Sperrfrist.",
-            "Mitglieder, Kontakte und Veranstaltungen des vergangenen Jahres im Überblick.",
+            "<p>Mitglieder, Kontakte und Veranstaltungen des vergangenen Jahres im Überblick.</p>",
             ["netzwerk"],
             [],
             NewsItem.Status.PUBLISHED,

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.images import validate_image_upload
+from swsdigital.core.richtext import RichTextField
 
 # Path segments under /presse/ that are not items.
 RESERVED_SLUGS = {"feeds", "feed", "preview", "vorschau", "topic", "thema", "rss", "atom"}
@@ -93,7 +94,7 @@ class NewsItem(models.Model):
         help_text=_("A time in the future keeps the item hidden until then (embargo)."),
     )
     lead = models.TextField(_("lead"), max_length=600, help_text=_("One or two sentences; shown in lists and feeds."))
-    body = models.TextField(_("text (Markdown)"), blank=True)
+    body = RichTextField(_("text"), blank=True, tables=True)
     topics = models.ManyToManyField(Topic, verbose_name=_("topics"), related_name="items", blank=True)
     press_contact = models.ForeignKey(
         PressContact, verbose_name=_("press contact"), on_delete=models.SET_NULL, null=True, blank=True
@@ -117,7 +118,7 @@ class NewsItem(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Filled by services.news_item_search_refresh on PostgreSQL (German configuration); GIN-indexed there.
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(_("search index"), null=True, editable=False)
 
     objects = NewsItemQuerySet.as_manager()
 
@@ -165,8 +166,8 @@ class NewsImage(models.Model):
         validators=[validate_image_upload],
     )
     thumbnail = models.ImageField(_("thumbnail"), upload_to="news/thumbnails/%Y/", blank=True, editable=False)
-    width = models.PositiveIntegerField(null=True, editable=False)
-    height = models.PositiveIntegerField(null=True, editable=False)
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
     alt_text = models.CharField(
         _("alt text"), max_length=250, help_text=_("Describes the picture for people who cannot see it.")
     )

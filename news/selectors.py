@@ -9,7 +9,7 @@ from django.db.models import F, Min, Prefetch, Q, QuerySet
 
 from events.selectors import events_public_plain
 
-from .models import NewsImage, NewsItem, Topic
+from .models import NewsAttachment, NewsImage, NewsItem, Topic
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,11 @@ def news_detail_get(*, slug: str, now: datetime | None = None) -> NewsItem | Non
 def news_preview_get(*, pk: int) -> NewsItem | None:
     """Return any item, published or not, for the staff preview."""
     return _detail_qs(NewsItem.objects.all()).filter(pk=pk).first()
+
+
+def news_item_files(*, item: NewsItem) -> tuple[list[NewsImage], list[NewsAttachment]]:
+    """Return a stored item's images, in order, and attachments (the admin's preview of unsaved changes)."""
+    return list(item.images.order_by("position", "pk")), list(item.attachments.all())
 
 
 def _detail_qs(qs: QuerySet) -> QuerySet:

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from swsdigital.core.admin_preview import PreviewInstance, PreviewRelated
 from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.staff import staff_required
@@ -40,3 +41,20 @@ def news_preview(request, pk: int):
     response = render(request, "news/news_detail.html", {"item": item, "preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def news_preview_context(item, *, topics, related_events) -> dict:
+    """Return the detail page's context for an unsaved item: the form's topics and events, the stored files."""
+    if not item.slug:
+        item.slug = "vorschau"  # not typed yet; the page's own links need one
+    images, attachments = selectors.news_item_files(item=item) if item.pk else ([], [])
+    preview = PreviewInstance(
+        item,
+        topics=PreviewRelated(topics),
+        images=PreviewRelated(images),
+        attachments=PreviewRelated(attachments),
+        cover=images[0] if images else None,
+        # As on the public page: only events the public may see.
+        related_events_public=sorted((e for e in related_events if e.is_public), key=lambda e: (e.start, e.pk)),
+    )
+    return {"item": preview, "preview": True}

@@ -10,17 +10,22 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.staff import action_confirmation, staff_action
+from swsdigital.privacy.labels import source_filter, source_label
 
 from . import selectors, services
-from .forms import CsvUploadForm
+from .forms import SCHEDULE_BUTTON, CsvUploadForm, MailingAdminForm
 from .models import Delivery, Mailing, MembershipOptin, Subscriber, Topic
 from .rendering import mailing_render
+
+TEST_BUTTON = "_test"
 
 DS = Delivery.Status
 
@@ -34,8 +39,8 @@ class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 @admin.register(Subscriber)
 class SubscriberAdmin(SafeChangeListMixin, admin.ModelAdmin):
-    list_display = ("email", "name", "language", "status", "source", "created_at", "confirmed_at")
-    list_filter = ("status", "language", "topics", "source")
+    list_display = ("email", "name", "language", "status", "source_name", "created_at", "confirmed_at")
+    list_filter = ("status", "language", "topics", source_filter())
     search_fields = ("email", "name")
     date_hierarchy = "created_at"
     filter_horizontal = ("topics",)
@@ -45,6 +50,10 @@ class SubscriberAdmin(SafeChangeListMixin, admin.ModelAdmin):
     )  # fmt: skip
     actions = ("export_csv", "unsubscribe")
     change_list_template = "newsletter/admin/subscriber_changelist.html"
+
+    @admin.display(description=_("source"), ordering="source")
+    def source_name(self, obj: Subscriber) -> str:
+        return source_label(obj.source)
 
     def get_urls(self):
         extra = [
@@ -136,7 +145,7 @@ class MembershipOptinAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(Mailing)
-class MailingAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("subject", "status", "scheduled_at", "progress", "started_at", "finished_at", "preview_link")
     list_filter = ("status", "members_only", "audience_language")
     search_fields = ("subject", "body")
@@ -149,6 +158,57 @@ class MailingAdmin(SafeChangeListMixin, admin.ModelAdmin):
         (_("Audience"), {"fields": ("topics", "audience_language", "members_only")}),
         (_("Sending"), {"fields": ("scheduled_at", "in_archive", "status", "progress", "started_at", "finished_at")}),
     )
+
+    live_preview_inline_styles = True  # the email as mail programs show it
+    form = MailingAdminForm
+
+    # The form's own buttons (templates/admin/newsletter/mailing/submit_line.html): test to me, schedule.
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        editable = obj is None or obj.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED)
+        context["mailing_buttons"] = {
+            "test": editable,
+            "schedule": editable and self.has_send_mailing_permission(request),
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._button_response(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        return self._button_response(request, obj) or super().response_change(request, obj)
+
+    def _button_response(self, request, obj: Mailing):
+        here = redirect(reverse("admin:newsletter_mailing_change", args=[obj.pk]))
+        if TEST_BUTTON in request.POST:
+            to = request.user.email or settings.STAFF_NOTIFICATION_EMAIL
+            for language in ("de", "en"):
+                services.mailing_test_send(mailing=obj, to=to, language=language)
+            self.message_user(
+                request, _("Saved. Test sent to %(to)s (German and English).") % {"to": to}, messages.SUCCESS
+            )
+            return here
+        if SCHEDULE_BUTTON in request.POST:
+            if not self.has_send_mailing_permission(request):
+                raise PermissionDenied
+            services.mailing_schedule(mailing=obj, when=obj.scheduled_at)
+            when = date_format(timezone.localtime(obj.scheduled_at), "DATETIME_FORMAT")
+            self.message_user(request, _("Saved and scheduled for %(when)s.") % {"when": when}, messages.SUCCESS)
+            return redirect(reverse("admin:newsletter_mailing_changelist"))
+        return None
+
+    def live_preview_render(self, request, obj, *, form, language):
+        _subject, _text, html = mailing_render(obj, language, unsubscribe_url="#", preferences_url="#")
+        return html
+
+    def live_preview_text_language(self, obj, language):
+        return "en" if language == "en" and obj.body_en.strip() else "de"  # as Mailing.content chooses
+
+    def live_preview_notes(self, request, obj, *, language):
+        subject, preheader, _body = obj.content(language)
+        notes = [_("Subject: %(subject)s") % {"subject": subject}]
+        if preheader:
+            notes.append(_("Preview line: %(preheader)s") % {"preheader": preheader})
+        return notes
 
     def get_queryset(self, request):
         return (

@@ -17,23 +17,26 @@ MAILINGS = [
     (
         "Ein Jahr SWS Digital: 47 Mitglieder und über 1.000 Kontakte",
         "Was das Netzwerk im ersten Jahr erreicht hat",
-        "## Ein Jahr Netzwerk\n\n"
-        "Nach gut einem Jahr zählt Südwestsachsen Digital 47 Mitglieder und mehr als 1.000 Kontakte. "
-        "Rund 500 Menschen haben an unseren Schulungen und Netzwerktreffen teilgenommen.\n\n"
-        "Unternehmen haben neue Kunden und Partner gefunden, Schulen Sponsoren, und zwei Startups "
-        "wurden auf ihrem Weg begleitet.\n\n"
-        "**Unser Anliegen für das kommende Jahr:** eine digitale Standortpolitik für die ganze Region – "
-        "mit schnellem Breitband, digitalen Schulen und Ansprechpartnern für Digitalisierung in jeder Kommune.",
+        "<h2>Ein Jahr Netzwerk</h2>"
+        "<p>Nach gut einem Jahr zählt Südwestsachsen Digital 47 Mitglieder und mehr als 1.000 Kontakte. "
+        "Rund 500 Menschen haben an unseren Schulungen und Netzwerktreffen teilgenommen.</p>"
+        "<p>Unternehmen haben neue Kunden und Partner gefunden, Schulen Sponsoren, und zwei Startups "
+        "wurden auf ihrem Weg begleitet.</p>"
+        "<p><strong>Unser Anliegen für das kommende Jahr:</strong> eine digitale Standortpolitik für die ganze "
+        "Region – mit schnellem Breitband, digitalen Schulen und Ansprechpartnern für Digitalisierung in jeder "
+        "Kommune.</p>"
+        "<p>Herzliche Grüße<br>Ihre Geschäftsstelle</p>",
         60,
     ),
     (
         "Digital-Gipfel in Mittweida: Mitten im Wandel",
         "Rückblick auf den regionalen Digital-Gipfel in der Werkbank32",
-        "## Regionaler Digital-Gipfel\n\n"
-        "Beim Tag der offenen Tür der Werkbank32 in Mittweida haben 20 Gäste über die digitale Zukunft "
+        "<h2>Regionaler Digital-Gipfel</h2>"
+        "<p>Beim Tag der offenen Tür der Werkbank32 in Mittweida haben 20 Gäste über die digitale Zukunft "
         "Mittelsachsens diskutiert. Zwei Online-Befragungen und mehrere Workshops bilden die Grundlage "
-        "für einen ersten Handlungsrahmen des Landkreises.\n\n"
-        "Sie möchten beim nächsten Treffen dabei sein? Die Termine finden Sie in unserem Kalender.",
+        "für einen ersten Handlungsrahmen des Landkreises.</p>"
+        "<p>Sie möchten beim nächsten Treffen dabei sein? Die Termine finden Sie in unserem "
+        '<a href="/termine/">Kalender</a>.</p>',
         20,
     ),
 ]
@@ -65,7 +68,7 @@ def load() -> None:
         subject="Newsletter – Entwurf für die nächste Ausgabe",
         defaults={
             "preheader": "Termine, Förderung und Neues aus dem Netzwerk",
-            "body": "## Liebe Leserinnen und Leser,\n\nhier entsteht die nächste Ausgabe.",
+            "body": "<h2>Liebe Leserinnen und Leser,</h2><p>hier entsteht die nächste Ausgabe.</p>",
             "status": Mailing.Status.DRAFT,
             "in_archive": True,
         },

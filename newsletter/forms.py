@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelMultipleChoiceField
@@ -67,3 +68,20 @@ class CsvUploadForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload.read()
+
+
+SCHEDULE_BUTTON = "_schedule"
+
+
+class MailingAdminForm(forms.ModelForm):
+    """The mailing's admin form: "Save and schedule" needs a sending time in the future."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if SCHEDULE_BUTTON in self.data:
+            when = cleaned.get("scheduled_at")
+            if when is None:
+                self.add_error("scheduled_at", _("Please enter when the mailing is to be sent."))
+            elif when <= timezone.now():
+                self.add_error("scheduled_at", _("Please choose a time in the future."))
+        return cleaned

@@ -9,6 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from swsdigital.core.richtext import RichTextField
+
 
 def _new_key() -> str:
     return secrets.token_hex(16)
@@ -84,11 +86,11 @@ class Mailing(models.Model):
     preheader = models.CharField(
         _("preheader"), max_length=200, blank=True, help_text=_("The short line mail programs show after the subject.")
     )
-    body = models.TextField(_("text (Markdown)"))
+    body = RichTextField(_("text"))
     subject_en = models.CharField(_("subject (English)"), max_length=200, blank=True)
     preheader_en = models.CharField(_("preheader (English)"), max_length=200, blank=True)
-    body_en = models.TextField(
-        _("text (English, Markdown)"), blank=True, help_text=_("Leave empty to send the German text to everyone.")
+    body_en = RichTextField(
+        _("text (English)"), blank=True, help_text=_("Leave empty to send the German text to everyone.")
     )
     include_events = models.BooleanField(_("add the next events"), default=True)
     include_news = models.BooleanField(_("add the latest press releases"), default=True)
@@ -126,7 +128,7 @@ class Mailing(models.Model):
         return reverse("newsletter:mailing", kwargs={"pk": self.pk, "slug": slugify(self.subject)[:60] or "newsletter"})
 
     def content(self, language: str) -> tuple[str, str, str]:
-        """Return (subject, preheader, Markdown body) in a language, German where no English exists."""
+        """Return (subject, preheader, HTML body) in a language, German where no English exists."""
         if language.startswith("en") and self.body_en.strip():
             return self.subject_en or self.subject, self.preheader_en or self.preheader, self.body_en
         return self.subject, self.preheader, self.body
@@ -143,8 +145,10 @@ class Delivery(models.Model):
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped")
 
-    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    mailing = models.ForeignKey(Mailing, verbose_name=_("mailing"), on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(
+        Subscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries"
+    )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     claim = models.CharField(_("claimed by"), max_length=32, blank=True)

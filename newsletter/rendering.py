@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from swsdigital.core.markdown import render_markdown
+from swsdigital.core.htmltext import html_to_text
+from swsdigital.core.richtext import richtext_render
 from swsdigital.mail.services import email_render
 
 from .models import Delivery, Mailing
@@ -66,13 +67,14 @@ def mailing_context(mailing: Mailing, language: str, *, unsubscribe_url: str, pr
     """Return the template context of a mailing in a language."""
     with translation.override(language):
         subject, preheader, body = mailing.content(language)
+        # Sanitised again, with links made absolute: a mail program has no site to resolve "/termine/" against.
+        body_html = richtext_render(body, base_url=settings.SITE_URL)
         return {
             "mailing": mailing,
             "subject": subject,
             "preheader": preheader,
-            "body_markdown": body,
-            # Mailings are letters: a line break the author typed ("Herzliche Grüße / Ihre Geschäftsstelle") stays.
-            "body_html": render_markdown(body, line_breaks=True),
+            "body_text": html_to_text(body_html),
+            "body_html": body_html,
             "web_url": _absolute(mailing.get_absolute_url()) if mailing.pk else "",
             "unsubscribe_url": unsubscribe_url,
             "preferences_url": preferences_url,

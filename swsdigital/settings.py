@@ -36,7 +36,7 @@ WSGI_APPLICATION = "swsdigital.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "swsdigital.core.admin_apps.PortalAdminConfig",  # django.contrib.admin with the grouped navigation
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "auditlog",
+    "django_prose_editor",  # only its static files: the Tiptap editor (swsdigital/core/richtext.py)
     # Shared infrastructure
     "swsdigital.core",
     "swsdigital.mail",
@@ -211,8 +212,9 @@ ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
-# locale_allauth/ words allauth's own pages in the Sie-Form; makemessages writes only to locale/.
-LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
+# locale_vendor/ holds German for third-party strings: allauth in the Sie-Form, what Django left untranslated
+# (its admin widgets, "- Select an option -"); makemessages writes only to locale/.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Berlin"

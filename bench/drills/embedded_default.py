@@ -106,13 +106,14 @@ def _seed_event():
 
     from django.utils import timezone
 
-    from events.models import Event
+    from events.models import Event, Venue
 
     start = (timezone.now() + timedelta(days=21)).replace(hour=9, minute=0, second=0, microsecond=0)
     return Event.objects.create(
         title="Werkstattgespräch: Wie viel hält SQLite?", slug=EVENT_SLUG, start=start, end=start + timedelta(hours=3),
         status=Event.Status.PUBLISHED, registration_enabled=True, capacity=CAPACITY, max_places=MAX_PLACES,
-        waitlist_enabled=True, venue_name="Stadthalle Chemnitz", teaser="Die Drill-Veranstaltung mit 40 Plätzen.",
+        waitlist_enabled=True, venue=Venue.objects.get_or_create(name="Stadthalle Chemnitz")[0],
+        teaser="Die Drill-Veranstaltung mit 40 Plätzen.",
     )  # fmt: skip
 
 

@@ -56,13 +56,13 @@ def _seed_event() -> str:
 
     from django.utils import timezone
 
-    from events.models import Event
+    from events.models import Event, Venue
 
     start = timezone.now() + timedelta(days=30)
     event = Event.objects.create(
         title="Drill: Digital-Gipfel", slug="drill-digital-gipfel", start=start, end=start + timedelta(hours=3),
         status=Event.Status.PUBLISHED, registration_enabled=True, capacity=None, max_places=2,
-        venue_name="Stadthalle Chemnitz",
+        venue=Venue.objects.get_or_create(name="Stadthalle Chemnitz")[0],
     )  # fmt: skip
     return event.get_absolute_url()
 

@@ -44,8 +44,25 @@ class SafeChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
+def _possible_id(value) -> bool:
+    return isinstance(value, str) and value.isascii() and value.isdigit() and int(value) < 2**63
+
+
 class SafeChangeListMixin:
     """For every ModelAdmin of the portal: hostile filter values redirect to ``?e=1`` instead of failing."""
 
     def get_changelist(self, request, **kwargs):
         return SafeChangeList
+
+    def get_changeform_initial_data(self, request):
+        """Prefill from the query string (``?series=3``) only with ids that can exist: an autocomplete widget
+        looks its initial choice up, and ``?series=x%00y`` or a 23-digit id would fail in the database."""
+        initial = super().get_changeform_initial_data(request)
+        for name in list(initial):
+            field = next((f for f in self.model._meta.get_fields() if f.name == name), None)
+            if field is None or not field.is_relation:
+                continue  # not a relation: the form field validates it as usual
+            values = initial[name] if isinstance(initial[name], list) else [initial[name]]
+            if not all(_possible_id(value) for value in values if value != ""):
+                del initial[name]
+        return initial

@@ -58,12 +58,39 @@ def image_validate(upload: UploadedFile) -> Image.Image:
     return image
 
 
-def image_reencode(image: Image.Image, *, max_size: tuple[int, int] | None = None) -> ContentFile:
-    """Return the image re-encoded (PNG if it has transparency, else JPEG), metadata removed."""
+def image_crop_to_focus(image: Image.Image, *, size: tuple[int, int], focal: tuple[int, int] = (50, 50)) -> Image.Image:
+    """Return the largest part of the image with the proportions of size, centred on the focal point (percent
+    from the left and from the top) as far as the edges allow, scaled down to size."""
+    width, height = image.size
+    target_w, target_h = size
+    # The crop keeps the full width or the full height, whichever the proportions allow.
+    crop_w, crop_h = width, max(round(width * target_h / target_w), 1)
+    if crop_h > height:
+        crop_w, crop_h = max(round(height * target_w / target_h), 1), height
+    fx, fy = (min(max(value, 0), 100) / 100 for value in focal)
+    left = min(max(round(fx * width - crop_w / 2), 0), width - crop_w)
+    top = min(max(round(fy * height - crop_h / 2), 0), height - crop_h)
+    image = image.crop((left, top, left + crop_w, top + crop_h))
+    if crop_w > target_w:  # never enlarged: a small image stays sharp, in the same proportions
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    return image
+
+
+def image_reencode(
+    image: Image.Image,
+    *,
+    max_size: tuple[int, int] | None = None,
+    crop: tuple[int, int] | None = None,
+    focal: tuple[int, int] = (50, 50),
+) -> ContentFile:
+    """Return the image re-encoded (PNG if it has transparency, else JPEG), metadata removed; with crop, cut to
+    those proportions around the focal point."""
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     image = image.convert("RGBA" if has_alpha else "RGB")
-    if max_size:
+    if crop:
+        image = image_crop_to_focus(image, size=crop, focal=focal)
+    elif max_size:
         image.thumbnail(max_size)
     buffer = io.BytesIO()
     if has_alpha:
@@ -75,10 +102,21 @@ def image_reencode(image: Image.Image, *, max_size: tuple[int, int] | None = Non
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{ext}")
 
 
-def image_process_upload(upload: UploadedFile) -> tuple[ContentFile, ContentFile]:
-    """Validate an upload and return (full image, thumbnail) as new files with generated names."""
+def image_process_upload(
+    upload: UploadedFile, *, crop: tuple[int, int] | None = None, focal: tuple[int, int] = (50, 50)
+) -> tuple[ContentFile, ContentFile]:
+    """Validate an upload and return (full image, thumbnail) as new files with generated names; the thumbnail
+    fits in THUMBNAIL_SIZE, or with crop has exactly those proportions, cut around the focal point."""
     image = image_validate(upload)
-    return image_reencode(image, max_size=(2400, 2400)), image_reencode(image, max_size=THUMBNAIL_SIZE)
+    full = image_reencode(image, max_size=(2400, 2400))
+    return full, image_reencode(image, max_size=THUMBNAIL_SIZE, crop=crop, focal=focal)
+
+
+def image_thumbnail_from_stored(file, *, crop: tuple[int, int], focal: tuple[int, int] = (50, 50)) -> ContentFile:
+    """Return a new thumbnail of an image stored earlier by image_process_upload (after a new focal point)."""
+    with file.storage.open(file.name, "rb") as stored, Image.open(stored, formats=sorted(ALLOWED_FORMATS)) as image:
+        image.load()
+        return image_reencode(image, crop=crop, focal=focal)
 
 
 def validate_image_upload(upload: UploadedFile) -> None:

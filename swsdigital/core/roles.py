@@ -35,7 +35,7 @@ ROLES: dict[str, dict] = {
             "members.add_contact",
             "members.delete_contact",
             *_view("members", "membershiptype", "topic"),
-            *_crud("events", "event", "registration", "series", "topic"),
+            *_crud("events", "event", "registration", "series", "topic", "venue"),
             *_crud("newsletter", "subscriber", "mailing"),
             "newsletter.send_mailing",
             *_view("newsletter", "topic", "delivery", "membershipoptin"),
@@ -49,6 +49,8 @@ ROLES: dict[str, dict] = {
         "description": "Editors: events, press and news, legal pages and site profile, composing mailings",
         "permissions": [
             *_crud("events", "event", "series", "topic"),
+            # Venues are shared by many events: editors add and correct them; deleting one is the office's.
+            *_crud("events", "venue", actions=("view", "add", "change")),
             *_crud("news", "newsitem", "newsimage", "newsattachment", "topic", "presscontact"),
             *_crud("pages", "legalpage", "siteprofile", actions=("view", "change")),
             "pages.add_legalpage",

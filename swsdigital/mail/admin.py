@@ -1,5 +1,6 @@
 """Staff's view of every email: status, attempts, last error, and a resend action."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,15 +19,19 @@ class OutboxEmailAdmin(SafeChangeListMixin, admin.ModelAdmin):
     search_fields = ("to", "subject", "message_id")
     date_hierarchy = "created_at"
     actions = ("resend",)
-    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+    readonly_fields = [*(f.name for f in OutboxEmail._meta.fields), "language_name"]
     fieldsets = (
         (None, {"fields": ("to", "from_email", "reply_to", "subject", "status", "attempts", "last_error")}),
         (_("Timing"), {"fields": ("created_at", "queued_at", "next_attempt_at", "locked_until", "sent_at")}),
-        (_("Content"), {"fields": ("template", "language", "message_id", "headers", "body_text", "body_html")}),
+        (_("Content"), {"fields": ("template", "language_name", "message_id", "headers", "body_text", "body_html")}),
     )
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description=_("language"), ordering="language")
+    def language_name(self, obj: OutboxEmail) -> str:
+        return str(dict(settings.LANGUAGES).get(obj.language, obj.language))
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

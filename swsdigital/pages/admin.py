@@ -1,9 +1,11 @@
 from django.contrib import admin
 
+from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 
 from . import services
 from .models import LegalPage, SiteProfile
+from .views import legal_page_context
 
 
 @admin.register(SiteProfile)
@@ -25,5 +27,12 @@ class SiteProfileAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(LegalPage)
-class LegalPageAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class LegalPageAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("kind", "title_de", "version", "updated_at")
+    live_preview_template = "pages/legal.html"
+
+    def live_preview_context(self, request, obj, *, form, language):
+        return legal_page_context(obj)  # the page picks body_de or body_en by the active language
+
+    def live_preview_text_language(self, obj, language):
+        return "en" if language == "en" and obj.body_en else "de"  # as LegalPage.body chooses

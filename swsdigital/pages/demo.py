@@ -9,14 +9,14 @@ PROFILE = {
     "claim_de": "Das Netzwerk der digitalen Wirtschaft in Vogtland, Erzgebirge, Zwickau und Chemnitz.",
     "claim_en": "The digital economy network of Vogtland, Erzgebirge, Zwickau and Chemnitz.",
     "intro_de": (
-        "Unternehmen, Schulen, Forschungseinrichtungen, Vereine und Kommunen aus Südwestsachsen "
+        "<p>Unternehmen, Schulen, Forschungseinrichtungen, Vereine und Kommunen aus Südwestsachsen "
         "arbeiten bei uns gemeinsam daran, die Region als Standort für digitale Technologien "
-        "sichtbar zu machen – mit Veranstaltungen, Projekten und kurzen Wegen zueinander."
+        "sichtbar zu machen – mit Veranstaltungen, Projekten und kurzen Wegen zueinander.</p>"
     ),
     "intro_en": (
-        "Companies, schools, research institutes, associations and municipalities from south-west "
+        "<p>Companies, schools, research institutes, associations and municipalities from south-west "
         "Saxony work together with us to make the region visible as a place for digital "
-        "technology – through events, projects and short distances between people."
+        "technology – through events, projects and short distances between people.</p>"
     ),
     "office_name": "Geschäftsstelle bei der IHK Regionalkammer Plauen",
     "street": "Friedensstraße 32",
@@ -47,67 +47,78 @@ LEGAL = {
     "imprint": (
         "Impressum",
         "Imprint",
-        "## Anbieter\n\nSüdwestsachsen Digital e.V.\nGeschäftsstelle bei der IHK Regionalkammer Plauen\n"
-        "Friedensstraße 32, 08523 Plauen\n\n## Vertretung\n\nDer Verein wird durch seinen Vorstand vertreten.\n\n"
-        "## Registereintrag\n\nEingetragen im Vereinsregister (Demo-Angabe).\n\n"
-        "## Kontakt\n\nE-Mail: info@sws-digital.example",
-        "## Provider\n\nSüdwestsachsen Digital e.V.\nOffice at the IHK regional chamber Plauen\n"
-        "Friedensstraße 32, 08523 Plauen, Germany\n\n"
-        "## Representation\n\nThe association is represented by its board.\n\n"
-        "## Contact\n\nEmail: info@sws-digital.example",
+        "<h2>Anbieter</h2>"
+        "<p>Südwestsachsen Digital e.V.<br>Geschäftsstelle bei der IHK Regionalkammer Plauen<br>"
+        "Friedensstraße 32, 08523 Plauen</p>"
+        "<h2>Vertretung</h2><p>Der Verein wird durch seinen Vorstand vertreten.</p>"
+        "<h2>Registereintrag</h2><p>Eingetragen im Vereinsregister (Demo-Angabe).</p>"
+        '<h2>Kontakt</h2><p>E-Mail: <a href="mailto:info@sws-digital.example">info@sws-digital.example</a></p>',
+        "<h2>Provider</h2>"
+        "<p>Südwestsachsen Digital e.V.<br>Office at the IHK regional chamber Plauen<br>"
+        "Friedensstraße 32, 08523 Plauen, Germany</p>"
+        "<h2>Representation</h2><p>The association is represented by its board.</p>"
+        '<h2>Contact</h2><p>Email: <a href="mailto:info@sws-digital.example">info@sws-digital.example</a></p>',
     ),
     "privacy": (
         "Datenschutzerklärung",
         "Privacy notice",
-        "## Wer verarbeitet Ihre Daten?\n\nSüdwestsachsen Digital e.V., Plauen.\n\n"
-        "## Welche Daten und wozu?\n\n- **Mitgliedsantrag:** Angaben zur Organisation und zu Ansprechpersonen, "
-        "um über die Aufnahme zu entscheiden und die Mitgliedschaft zu verwalten.\n"
-        "- **Veranstaltungen:** Name, E-Mail und Organisation zur Organisation der Veranstaltung; nach der "
-        "Veranstaltung werden diese Angaben nach einer festen Frist anonymisiert.\n"
-        "- **Newsletter:** E-Mail-Adresse und gewählte Themen, nur nach Bestätigung (Double-Opt-in). Wir "
-        "speichern Zeitpunkt und IP-Adresse von Anmeldung und Bestätigung als Nachweis.\n\n"
-        "## Ihre Rechte\n\nSie können Auskunft, Berichtigung, Löschung und Einschränkung verlangen und "
-        "Einwilligungen jederzeit widerrufen. Schreiben Sie an info@sws-digital.example.",
-        "## Who processes your data?\n\nSüdwestsachsen Digital e.V., Plauen.\n\n"
-        "## Which data and why?\n\n- **Membership application:** details of the organisation and contacts, "
-        "to decide on admission and manage the membership.\n"
-        "- **Events:** name, email and organisation to organise the event; these are anonymised a fixed "
-        "time after the event.\n"
-        "- **Newsletter:** email address and chosen topics, only after confirmation (double opt-in). We keep "
-        "the time and IP address of sign-up and confirmation as proof.\n\n"
-        "## Your rights\n\nYou may ask for access, correction, erasure and restriction and withdraw consent "
-        "at any time. Write to info@sws-digital.example.",
+        "<h2>Wer verarbeitet Ihre Daten?</h2><p>Südwestsachsen Digital e.V., Plauen.</p>"
+        "<h2>Welche Daten und wozu?</h2>"
+        "<ul><li><strong>Mitgliedsantrag:</strong> Angaben zur Organisation und zu Ansprechpersonen, "
+        "um über die Aufnahme zu entscheiden und die Mitgliedschaft zu verwalten.</li>"
+        "<li><strong>Veranstaltungen:</strong> Name, E-Mail und Organisation zur Organisation der Veranstaltung; "
+        "nach der Veranstaltung werden diese Angaben nach einer festen Frist anonymisiert.</li>"
+        "<li><strong>Newsletter:</strong> E-Mail-Adresse und gewählte Themen, nur nach Bestätigung "
+        "(Double-Opt-in). Wir speichern Zeitpunkt und IP-Adresse von Anmeldung und Bestätigung als "
+        "Nachweis.</li></ul>"
+        "<h2>Ihre Rechte</h2><p>Sie können Auskunft, Berichtigung, Löschung und Einschränkung verlangen und "
+        "Einwilligungen jederzeit widerrufen. Schreiben Sie an info@sws-digital.example.</p>",
+        "<h2>Who processes your data?</h2><p>Südwestsachsen Digital e.V., Plauen.</p>"
+        "<h2>Which data and why?</h2>"
+        "<ul><li><strong>Membership application:</strong> details of the organisation and contacts, "
+        "to decide on admission and manage the membership.</li>"
+        "<li><strong>Events:</strong> name, email and organisation to organise the event; these are anonymised "
+        "a fixed time after the event.</li>"
+        "<li><strong>Newsletter:</strong> email address and chosen topics, only after confirmation (double "
+        "opt-in). We keep the time and IP address of sign-up and confirmation as proof.</li></ul>"
+        "<h2>Your rights</h2><p>You may ask for access, correction, erasure and restriction and withdraw "
+        "consent at any time. Write to info@sws-digital.example.</p>",
     ),
     "accessibility": (
         "Erklärung zur Barrierefreiheit",
         "Accessibility statement",
-        "Wir möchten, dass alle Menschen dieses Portal nutzen können, und richten uns nach den "
-        "Anforderungen der WCAG 2.1 auf Stufe AA (BITV 2.0).\n\n## Stand der Vereinbarkeit\n\n"
-        "Die Seiten werden bei jeder Änderung automatisch mit axe-core geprüft; Tastaturbedienung, "
-        "Kontraste und Formularbeschriftungen sind Teil unserer Tests.\n\n## Feedback\n\n"
-        "Ist Ihnen eine Barriere aufgefallen? Schreiben Sie uns an info@sws-digital.example – wir antworten "
-        "innerhalb von zwei Wochen.",
-        "We want everyone to be able to use this portal and follow WCAG 2.1 level AA (BITV 2.0).\n\n"
-        "## Compliance\n\nThe pages are checked automatically with axe-core on every change; keyboard use, "
-        "contrast and form labels are part of our tests.\n\n## Feedback\n\nHave you met a barrier? Write to "
-        "info@sws-digital.example – we answer within two weeks.",
+        "<p>Wir möchten, dass alle Menschen dieses Portal nutzen können, und richten uns nach den "
+        "Anforderungen der WCAG 2.1 auf Stufe AA (BITV 2.0).</p>"
+        "<h2>Stand der Vereinbarkeit</h2><p>Die Seiten werden bei jeder Änderung automatisch mit axe-core "
+        "geprüft; Tastaturbedienung, Kontraste und Formularbeschriftungen sind Teil unserer Tests.</p>"
+        "<h2>Feedback</h2><p>Ist Ihnen eine Barriere aufgefallen? Schreiben Sie uns an "
+        "info@sws-digital.example – wir antworten innerhalb von zwei Wochen.</p>",
+        "<p>We want everyone to be able to use this portal and follow WCAG 2.1 level AA (BITV 2.0).</p>"
+        "<h2>Compliance</h2><p>The pages are checked automatically with axe-core on every change; keyboard "
+        "use, contrast and form labels are part of our tests.</p>"
+        "<h2>Feedback</h2><p>Have you met a barrier? Write to info@sws-digital.example – we answer within two "
+        "weeks.</p>",
     ),
     "statutes": (
         "Satzung",
         "Statutes",
-        "## § 1 Name und Sitz\n\nDer Verein führt den Namen „Südwestsachsen Digital e.V.“ und hat seinen Sitz "
-        "in Plauen.\n\n## § 2 Zweck\n\nDer Verein fördert die Digitalisierung von Wirtschaft, Bildung und "
-        "Verwaltung in Südwestsachsen.\n\n## § 3 Mitgliedschaft\n\nMitglied können Unternehmen, Bildungs- "
-        "und Forschungseinrichtungen, Kommunen, Vereine und natürliche Personen werden. Über die Aufnahme "
-        "entscheidet der Vorstand.\n\n## § 4 Austritt\n\nDer Austritt ist zum Ende eines Kalenderjahres "
-        "möglich und schriftlich zu erklären.\n\n## § 5 Beiträge\n\nDie Höhe der Jahresbeiträge regelt die "
-        "Beitragsordnung.",
-        "## § 1 Name and seat\n\nThe association is called “Südwestsachsen Digital e.V.” and has its seat in "
-        "Plauen.\n\n## § 2 Purpose\n\nThe association promotes the digital transformation of business, "
-        "education and administration in south-west Saxony.\n\n## § 3 Membership\n\nCompanies, educational "
-        "and research institutions, municipalities, associations and individuals may become members. The "
-        "board decides on admission.\n\n## § 4 Resignation\n\nMembers may resign in writing at the end of a "
-        "calendar year.\n\n## § 5 Fees\n\nAnnual fees are set by the fee regulations.",
+        "<h2>§ 1 Name und Sitz</h2><p>Der Verein führt den Namen „Südwestsachsen Digital e.V.“ und hat seinen "
+        "Sitz in Plauen.</p>"
+        "<h2>§ 2 Zweck</h2><p>Der Verein fördert die Digitalisierung von Wirtschaft, Bildung und Verwaltung in "
+        "Südwestsachsen.</p>"
+        "<h2>§ 3 Mitgliedschaft</h2><p>Mitglied können Unternehmen, Bildungs- und Forschungseinrichtungen, "
+        "Kommunen, Vereine und natürliche Personen werden. Über die Aufnahme entscheidet der Vorstand.</p>"
+        "<h2>§ 4 Austritt</h2><p>Der Austritt ist zum Ende eines Kalenderjahres möglich und schriftlich zu "
+        "erklären.</p>"
+        "<h2>§ 5 Beiträge</h2><p>Die Höhe der Jahresbeiträge regelt die Beitragsordnung.</p>",
+        "<h2>§ 1 Name and seat</h2><p>The association is called “Südwestsachsen Digital e.V.” and has its seat "
+        "in Plauen.</p>"
+        "<h2>§ 2 Purpose</h2><p>The association promotes the digital transformation of business, education and "
+        "administration in south-west Saxony.</p>"
+        "<h2>§ 3 Membership</h2><p>Companies, educational and research institutions, municipalities, "
+        "associations and individuals may become members. The board decides on admission.</p>"
+        "<h2>§ 4 Resignation</h2><p>Members may resign in writing at the end of a calendar year.</p>"
+        "<h2>§ 5 Fees</h2><p>Annual fees are set by the fee regulations.</p>",
     ),
 }
 

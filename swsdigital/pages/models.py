@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from swsdigital.core.richtext import RichTextField
+
 
 class SiteProfile(models.Model):
     """The association itself (one row): name, office, contact, social links, figures."""
@@ -14,8 +16,8 @@ class SiteProfile(models.Model):
     short_name = models.CharField(_("short name"), max_length=50, default="SWS Digital")
     claim_de = models.CharField(_("claim (German)"), max_length=300, blank=True)
     claim_en = models.CharField(_("claim (English)"), max_length=300, blank=True)
-    intro_de = models.TextField(_("introduction (German, Markdown)"), blank=True)
-    intro_en = models.TextField(_("introduction (English, Markdown)"), blank=True)
+    intro_de = RichTextField(_("introduction (German)"), blank=True)
+    intro_en = RichTextField(_("introduction (English)"), blank=True)
     office_name = models.CharField(_("office"), max_length=200, blank=True)
     street = models.CharField(_("street"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10, blank=True)
@@ -130,8 +132,8 @@ class LegalPage(models.Model):
     kind = models.CharField(_("page"), max_length=20, choices=Kind.choices, unique=True)
     title_de = models.CharField(_("title (German)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
-    body_de = models.TextField(_("text (German, Markdown)"))
-    body_en = models.TextField(_("text (English, Markdown)"), blank=True)
+    body_de = RichTextField(_("text (German)"), tables=True)
+    body_en = RichTextField(_("text (English)"), blank=True, tables=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

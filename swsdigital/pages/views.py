@@ -24,11 +24,16 @@ def legal_page(request, kind: str):
     page = selectors.legal_page_get(kind=kind)
     if page is None:
         raise Http404
+    return render(request, "pages/legal.html", legal_page_context(page))
+
+
+def legal_page_context(page: LegalPage) -> dict:
+    """Return the legal page's template context (also for the admin's preview of unsaved changes)."""
     context = {"page": page}
-    if kind == LegalPage.Kind.PRIVACY:
+    if page.kind == LegalPage.Kind.PRIVACY:
         # The periods as the retention rules apply them (settings.RETENTION), below the staff's text.
         context["retention"] = retention_schedule()
-    return render(request, "pages/legal.html", context)
+    return context
 
 
 def _robots_disallowed() -> list[str]:

@@ -9,23 +9,32 @@ from swsdigital.core.changelist import SafeChangeListMixin
 
 from . import audit_admin, services  # noqa: F401 - audit_admin: the audit trail's admin (it replaces auditlog's)
 from .forms import PersonForm
+from .labels import consent_key_label, source_filter, source_label
 from .models import Consent, ConsentText, ErasureRecord
 
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(SafeChangeListMixin, admin.ModelAdmin):
-    list_display = ("key", "version", "created_at")
+    list_display = ("key_label", "version", "created_at")
     list_filter = ("key",)
+
+    @admin.display(description=_("consent"), ordering="key")
+    def key_label(self, obj: ConsentText) -> str:
+        return consent_key_label(obj.key)
 
 
 @admin.register(Consent)
 class ConsentAdmin(SafeChangeListMixin, admin.ModelAdmin):
-    list_display = ("email", "text", "source", "given_at", "confirmed_at", "withdrawn_at")
-    list_filter = ("text__key", "source", "given_at")
+    list_display = ("email", "text", "source_name", "given_at", "confirmed_at", "withdrawn_at")
+    list_filter = ("text__key", source_filter(), "given_at")
     search_fields = ("email", "subject_ref")
     list_select_related = ("text",)
     raw_id_fields = ("user",)
     date_hierarchy = "given_at"
+
+    @admin.display(description=_("source"), ordering="source")
+    def source_name(self, obj: Consent) -> str:
+        return source_label(obj.source)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # proof of consent is never edited

@@ -21,7 +21,9 @@ class ConsentText(models.Model):
         constraints = [models.UniqueConstraint(fields=["key", "version"], name="privacy_text_key_version_uniq")]
 
     def __str__(self) -> str:
-        return f"{self.key} v{self.version}"
+        from .labels import consent_key_label
+
+        return f"{consent_key_label(self.key)} ({_('version')} {self.version})"
 
 
 class Consent(models.Model):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import services as events_services
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from members.models import Contact, Member, User
 from newsletter.models import Subscriber
 from newsletter.services import subscriber_subscribe
@@ -34,7 +34,7 @@ def test_a_member_contact_deletes_their_account(page, settings, transactional_db
     start = timezone.now() + timedelta(days=12)
     event = Event.objects.create(
         title="Netzwerkabend Plauen", slug="netzwerkabend-plauen", start=start, end=start + timedelta(hours=3),
-        status=Event.Status.PUBLISHED, venue_name="Malzhaus", capacity=40,
+        status=Event.Status.PUBLISHED, venue=Venue.objects.get_or_create(name="Malzhaus")[0], capacity=40,
     )  # fmt: skip
     events_services.registration_create(event=event, name=f"Greta {SURNAME}", email=EMAIL)
     subscriber_subscribe(email=EMAIL, language="de", source="form", name=f"Greta {SURNAME}")

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from members.models import Member, MembershipType, Region
 from swsdigital.pages import demo
 from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.select2 import select2_pick
 from tests.conftest import give_second_factor, totp_code
 from tests.harness import wait_until
 
@@ -44,8 +45,8 @@ def test_visitor_finds_an_event_registers_and_cancels_from_the_mail(page, journe
     event = Event.objects.create(
         title="SmartRailCampus Mittweida", slug="smartrailcampus-mittweida", teaser="Bahn der Zukunft",
         description="Vorträge und Diskussion.", start=start, end=start + timedelta(hours=3),
-        format=Event.Format.IN_PERSON, venue_name="Werkbank32", venue_address="Bahnhofstraße 32, 09648 Mittweida",
-        status=Event.Status.PUBLISHED, region=Event.Region.MITTELSACHSEN, capacity=30,
+        format=Event.Format.IN_PERSON, status=Event.Status.PUBLISHED, region=Event.Region.MITTELSACHSEN, capacity=30,
+        venue=Venue.objects.create(name="Werkbank32", street="Bahnhofstraße 32", postcode="09648", town="Mittweida"),
     )  # fmt: skip
     page.goto("/")
     page.locator("#main-nav").get_by_role("link", name="Termine").first.click()
@@ -162,7 +163,10 @@ def test_organisation_applies_is_approved_sets_a_password_and_appears_in_the_dir
 def _admin_save(page, fields: dict, selects: dict, *, button: str = "_continue") -> None:
     """Fill an admin change form and save it; fail with the admin's error list if it was rejected."""
     for name, value in fields.items():
-        page.locator(f"#content-main form [name={name}]").fill(value)
+        field = page.locator(f"#content-main form [name={name}]")
+        if field.evaluate("e => !!e.closest('.prose-editor')"):  # the rich-text editor stands in for the textarea
+            field = page.locator(f"#content-main .prose-editor:has([name={name}]) [contenteditable=true]")
+        field.fill(value)
     for name, value in selects.items():
         page.locator(f"#content-main form select[name={name}]").select_option(value)
     page.locator(f"#content-main form input[name={button}]").click()
@@ -179,12 +183,13 @@ def test_staff_create_preview_and_publish_an_event_and_a_press_release(
     _log_in(page, user.email, "Staff-Passwort-2026!", secret=secret, next_url="/admin/")
     start = timezone.localtime() + timedelta(days=21)
     # The event: a draft first, previewed on its public page, then published.
+    Venue.objects.create(name="Malzhaus", street="Alter Teich 7", postcode="08527", town="Plauen")
     page.goto("/admin/events/event/add/")
+    select2_pick(page, "venue", "Malzhaus")  # venues are records, chosen by typing a few letters
     event_fields = {
         "title": "Digitaltag Plauen", "teaser": "KI im Mittelstand",
-        "description": "Vorträge, Werkstätten und **Austausch**.", "start_0": start.strftime("%d.%m.%Y"),
+        "description": "Vorträge, Werkstätten und Austausch.", "start_0": start.strftime("%d.%m.%Y"),
         "start_1": "16:00:00", "end_0": start.strftime("%d.%m.%Y"), "end_1": "19:00:00",
-        "venue_name": "Malzhaus", "venue_address": "Alter Teich 7, 08527 Plauen",
     }  # fmt: skip
     _admin_save(page, event_fields, {"format": "in_person", "region": "vogtland", "status": "draft"})
     event = Event.objects.get(title="Digitaltag Plauen")  # the admin filled the slug from the title
@@ -199,7 +204,7 @@ def test_staff_create_preview_and_publish_an_event_and_a_press_release(
     page.goto("/admin/news/newsitem/add/")
     news_fields = {
         "title": "Netzwerk wächst im Vogtland", "dateline_place": "Plauen",
-        "lead": "Zwölf neue Mitglieder seit dem Frühjahr.", "body": "Das Netzwerk **wächst** weiter.",
+        "lead": "Zwölf neue Mitglieder seit dem Frühjahr.", "body": "Das Netzwerk wächst weiter.",
     }  # fmt: skip
     _admin_save(page, news_fields, {"kind": "press_release", "status": "draft"})
     item = NewsItem.objects.get(title="Netzwerk wächst im Vogtland")
@@ -239,8 +244,8 @@ def test_visitor_subscribes_confirms_receives_a_mailing_and_unsubscribes_in_one_
     assert subscriber.status == Subscriber.Status.CONFIRMED
 
     mailing = Mailing.objects.create(
-        subject="Neues aus dem Netzwerk", body="## Hallo\\n\\nDer **Digitaltag** kommt.",
-        subject_en="News from the network", body_en="The **digital day** is coming.",
+        subject="Neues aus dem Netzwerk", body="<h2>Hallo</h2><p>Der <strong>Digitaltag</strong> kommt.</p>",
+        subject_en="News from the network", body_en="<p>The <strong>digital day</strong> is coming.</p>",
         include_events=False, include_news=False,
     )  # fmt: skip
     with transaction.atomic():

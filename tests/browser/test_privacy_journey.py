@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from events import services as events_services
-from events.models import Event
+from events.models import Event, Venue
 from members.models import Contact, User
 from newsletter.models import Subscriber
 from newsletter.services import subscriber_subscribe
@@ -58,7 +58,7 @@ def test_the_privacy_contact_erases_a_contact_participant_and_subscriber(
     start = timezone.now() + timedelta(days=9)
     event = Event.objects.create(
         title="Digital-Gipfel Zwickau", slug="digital-gipfel-zwickau", start=start, end=start + timedelta(hours=5),
-        status=Event.Status.PUBLISHED, venue_name="Stadthalle", capacity=50,
+        status=Event.Status.PUBLISHED, venue=Venue.objects.get_or_create(name="Stadthalle")[0], capacity=50,
     )  # fmt: skip
     events_services.registration_create(event=event, name=f"Jonas {SURNAME}", email=EMAIL)
     subscriber = subscriber_subscribe(email=EMAIL, language="de", source="form", name=f"Jonas {SURNAME}")

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils import timezone
 
-from events.models import Event, Registration, Series
+from events.models import Event, Registration, Series, Venue
 from events.models import Topic as EventTopic
 from members.models import Contact, Member, MembershipType, Region
 from members.models import Topic as MemberTopic
@@ -105,6 +105,11 @@ class BudgetWorld:
             return existing + model.objects.bulk_create([make(n) for n in range(len(existing), count)])
 
         self.series = more(Series, getattr(self, "series", []), lambda n: Series(name=f"Reihe {n}", slug=f"reihe-{n}"))
+        self.venues = more(
+            Venue,
+            getattr(self, "venues", []),
+            lambda n: Venue(name=f"Saal {n}", street=f"Bahnhofstraße {n}", postcode="09648", town="Mittweida"),
+        )
         self.event_topics = more(
             EventTopic, getattr(self, "event_topics", []), lambda n: EventTopic(name=f"Thema {n}", slug=f"thema-{n}")
         )
@@ -259,8 +264,7 @@ class BudgetWorld:
             "end": start + timedelta(hours=3),
             "format": fmt,
             "region": Event.Region.ONLINE if fmt == Event.Format.ONLINE else _EVENT_REGIONS[i % 5],
-            "venue_name": "" if fmt == Event.Format.ONLINE else "Werkbank32",
-            "venue_address": "" if fmt == Event.Format.ONLINE else "Bahnhofstraße 32, 09648 Mittweida",
+            "venue": None if fmt == Event.Format.ONLINE else self.venues[i % len(self.venues)],
             "online_url": "" if fmt == Event.Format.IN_PERSON else "https://meet.example/raum",
             "organiser": "Südwestsachsen Digital e.V.",
             "partners": "IHK Chemnitz, TU Chemnitz, Westsächsische Hochschule Zwickau",
@@ -314,7 +318,7 @@ class BudgetWorld:
             "lead": f"Das Netzwerk berichtet über {SEARCH_WORD} im Mittelstand."
             if i % 5 == 0
             else "Kurzer Vorspann zur Meldung.",
-            "body": "Text der Meldung mit **Markdown**.",
+            "body": "<p>Text der Meldung mit <strong>Auszeichnung</strong>.</p>",
             "status": NewsItem.Status.DRAFT if i % 25 == 3 else NewsItem.Status.PUBLISHED,
             "published_at": published_at,
             "press_contact": self.press_contacts[i % 2],

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from members.models import MembershipApplication, MembershipType, Region
 from newsletter.models import Subscriber
 from newsletter.models import Topic as NewsletterTopic
@@ -73,8 +73,9 @@ def event(db) -> Event:
     start = timezone.now() + timedelta(days=10)
     return Event.objects.create(
         title="SmartRailCampus", slug="smartrailcampus", teaser="Bahn", description="Vorträge.", start=start,
-        end=start + timedelta(hours=3), format=Event.Format.IN_PERSON, venue_name="Werkbank32",
-        status=Event.Status.PUBLISHED, region=Event.Region.MITTELSACHSEN, capacity=500,
+        end=start + timedelta(hours=3), format=Event.Format.IN_PERSON,
+        venue=Venue.objects.get_or_create(name="Werkbank32")[0], status=Event.Status.PUBLISHED,
+        region=Event.Region.MITTELSACHSEN, capacity=500,
     )  # fmt: skip
 
 

@@ -6,9 +6,28 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events.models import Event, Registration, Series, Topic
+from events.models import Event, Registration, Series, Topic, Venue
 
 _counter = itertools.count(1)
+
+
+def werkbank() -> Venue:
+    """Return the venue most test events take place at (one record, shared)."""
+    return Venue.objects.get_or_create(
+        name="Werkbank32",
+        defaults={
+            "street": "Bahnhofstraße 32",
+            "postcode": "09648",
+            "town": "Mittweida",
+            "region": Event.Region.MITTELSACHSEN,
+            "accessibility": "Stufenlos erreichbar.",
+        },
+    )[0]
+
+
+@pytest.fixture
+def venue(db) -> Venue:
+    return werkbank()
 
 
 @pytest.fixture
@@ -26,8 +45,7 @@ def make_event(db):
             "start": start,
             "end": start + timedelta(hours=3),
             "format": Event.Format.IN_PERSON,
-            "venue_name": "Werkbank32",
-            "venue_address": "Bahnhofstraße 32, 09648 Mittweida",
+            "venue": kwargs.pop("venue") if "venue" in kwargs else werkbank(),
             "status": Event.Status.PUBLISHED,
             "region": Event.Region.MITTELSACHSEN,
         }

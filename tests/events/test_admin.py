@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from events.models import Event
+from events.models import Event, Venue
 from swsdigital.mail.models import OutboxEmail
 
 pytestmark = pytest.mark.django_db
@@ -102,12 +102,13 @@ def test_admin_save_bumps_sequence_through_the_service(admin_client, make_event,
     event = make_event()
     register(event, "a@example.org")
     url = reverse("admin:events_event_change", args=[event.pk])
+    ihk = Venue.objects.create(name="IHK Chemnitz", street="Straße der Nationen 25", postcode="09111", town="Chemnitz")
     data = _change_form_data(admin_client, event)
-    data["venue_name"] = "IHK Chemnitz"
+    data["venue"] = ihk.pk
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     event.refresh_from_db()
-    assert event.venue_name == "IHK Chemnitz" and event.sequence == 1
+    assert event.venue == ihk and event.sequence == 1
     assert OutboxEmail.objects.filter(to="a@example.org", template="events/event_changed").exists()
 
 

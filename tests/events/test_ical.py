@@ -8,7 +8,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import services
-from events.models import Event
+from events.models import Event, Venue
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_sequence_rises_with_every_change_of_time_or_place(client, make_event):
     event.end += timedelta(days=1)
     services.event_save(event=event)
     sequences.append(int(_parse(client.get(url)).walk("VEVENT")[0]["SEQUENCE"]))
-    event.venue_address = "Neumarkt 1, 08523 Plauen"
+    event.venue = Venue.objects.create(name="Rathaus", street="Unterer Graben 1", postcode="08523", town="Plauen")
     services.event_save(event=event)
     sequences.append(int(_parse(client.get(url)).walk("VEVENT")[0]["SEQUENCE"]))
     assert sequences == [0, 1, 2]

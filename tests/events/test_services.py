@@ -9,7 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from events import services
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from swsdigital.mail.models import OutboxEmail
 from swsdigital.privacy.models import Consent
 
@@ -193,7 +193,7 @@ def test_time_change_bumps_sequence_and_notifies(make_event, register):
 def test_place_change_bumps_sequence(make_event, register):
     event = make_event()
     register(event, "a@example.org")
-    event.venue_name = "IHK Plauen"
+    event.venue = Venue.objects.create(name="IHK Plauen", street="Friedensstraße 32", postcode="08523", town="Plauen")
     services.event_save(event=event)
     assert Event.objects.get(pk=event.pk).sequence == 1
     assert "der Ort der Veranstaltung hat sich geändert" in _emails("a@example.org", "event_changed")[0].body_text
@@ -214,10 +214,10 @@ def test_cancelling_event_sends_cancellation_with_cancelled_ics(make_event, regi
 def test_event_validation_messages(make_event):
     event = make_event()
     event.end = event.start - timedelta(hours=1)
-    event.venue_name = ""
+    event.venue = None
     with pytest.raises(services.ValidationError) as exc:
         services.event_save(event=event)
-    assert set(exc.value.message_dict) >= {"end", "venue_name"}
+    assert set(exc.value.message_dict) >= {"end", "venue"}
     online = Event(
         title="Online",
         slug="online",

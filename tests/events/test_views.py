@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from events.sitemaps import EventSitemap
 from swsdigital.mail.models import OutboxEmail
 
@@ -308,7 +308,7 @@ def test_tampered_link_gets_a_clear_page(client, make_event, register):
 
 
 def test_online_link_only_for_confirmed_participants(client, make_event, register):
-    event = make_event(format=Event.Format.ONLINE, online_url="https://meet.example/geheim", venue_name="")
+    event = make_event(format=Event.Format.ONLINE, online_url="https://meet.example/geheim", venue=None)
     assert "geheim" not in client.get(event.get_absolute_url()).content.decode()
     assert b"geheim" not in client.get(reverse("events:ics", args=[event.slug])).content
     reg = register(event, "a@example.org")
@@ -357,13 +357,17 @@ def test_german_and_english_paths():
 @pytest.fixture
 def many_events(series, topic):
     now = timezone.now()
+    venues = Venue.objects.bulk_create(
+        [Venue(name=f"Saal {i}", street=f"Markt {i}", postcode="08523", town="Plauen") for i in range(50)]
+    )
     events = [
         Event(
             title=f"Termin {i}",
             slug=f"termin-{i}",
             start=now + timedelta(hours=6 * (i - 1000)),
             end=now + timedelta(hours=6 * (i - 1000) + 2),
-            venue_name="IHK Plauen",
+            # A venue of its own for each event: a page that read venues one by one would show here.
+            venue=venues[i % 50],
             status=Event.Status.PUBLISHED,
             series=series,
             region=Event.Region.VOGTLAND,

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from events import services as events_services
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from members import services
 from members.models import Contact, Member, User
 from newsletter.models import Delivery, Mailing, Subscriber
@@ -42,7 +42,7 @@ def _event(title: str, **kwargs) -> Event:
     n = Event.objects.count() + 1
     return Event.objects.create(
         title=title, slug=f"termin-{n}", start=start, end=start + timedelta(hours=2),
-        status=Event.Status.PUBLISHED, venue_name="Werkbank32", **kwargs,
+        status=Event.Status.PUBLISHED, venue=Venue.objects.get_or_create(name="Werkbank32")[0], **kwargs,
     )  # fmt: skip
 
 

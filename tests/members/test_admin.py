@@ -132,7 +132,7 @@ def test_staff_without_permission_cannot_decide(client, make_application, django
 def test_application_page_shows_recorded_consents(admin_client, make_application):
     application = make_application(newsletter=True)
     html = admin_client.get(f"/admin/members/membershipapplication/{application.pk}/change/").content.decode()
-    assert "statutes v1" in html and "newsletter v1" in html
+    assert "Satzung anerkannt (Version 1)" in html and "Newsletter (Version 1)" in html
 
 
 def test_staff_add_a_member_by_hand_with_the_next_number(admin_client, make_application, membership_type):
@@ -145,7 +145,7 @@ def test_staff_add_a_member_by_hand_with_the_next_number(admin_client, make_appl
         {
             "name": "Handarbeit GmbH", "slug": "handarbeit-gmbh", "street": "Markt 1", "postcode": "08523",
             "city": "Plauen", "region": "vogtlandkreis", "membership_type": membership_type.pk,
-            "status": "active", "joined_on": "2026-01-15", "directory_fields": "[]",
+            "status": "active", "joined_on": "2026-01-15",
             "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
         },
     )  # fmt: skip
@@ -162,7 +162,7 @@ def _member_change_data(member, **extra) -> dict:
         "name": member.name, "slug": member.slug, "street": member.street, "postcode": member.postcode,
         "city": member.city, "region": member.region, "membership_type": member.membership_type_id,
         "status": member.status, "joined_on": member.joined_on.isoformat(), "directory_listed": "on",
-        "directory_fields": '["logo"]', "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
+        "directory_fields": ["logo"], "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
     }  # fmt: skip
     return {**data, **extra}
 

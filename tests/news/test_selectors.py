@@ -58,7 +58,7 @@ def test_filters_by_kind_topic_and_year(make_item, mint):
 
 
 def test_search_finds_words_in_title_lead_and_body(make_item, settings):
-    make_item("Schulen digital", lead="Tablets für Plauen", body="Ein **Breitband**-Ausbau")
+    make_item("Schulen digital", lead="Tablets für Plauen", body="<p>Ein <strong>Breitband</strong>-Ausbau</p>")
     make_item("Anderes Thema", lead="Nichts davon")
     for q in ("schulen", "Plauen", "Breitband"):
         assert [i.title for i in selectors.news_search(filters=NewsFilters(q=q))] == ["Schulen digital"], q

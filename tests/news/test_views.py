@@ -94,7 +94,7 @@ def test_detail_shows_dateline_images_credits_attachments_and_contact(client, ma
         "Minister besucht Netzwerk",
         dateline_place="Plauen",
         published_at=datetime(2019, 5, 3, 9, tzinfo=ZoneInfo("Europe/Berlin")),
-        body="## Zahlen\n\n- 47 Mitglieder",
+        body="<h2>Zahlen</h2><ul><li><p>47 Mitglieder</p></li></ul>",
         press_contact=contact,
     )
     services.news_image_add(
@@ -112,7 +112,7 @@ def test_detail_shows_dateline_images_credits_attachments_and_contact(client, ma
     assert "Jana Beispiel (SWS Digital)" in html
     assert "Pressemappe" in html and "PDF" in html
     assert "Anna Presse" in html and "mailto:presse@example.org" in html
-    assert "<h2>Zahlen</h2>" in html and "<li>47 Mitglieder</li>" in html
+    assert "<h2>Zahlen</h2>" in html and "<li><p>47 Mitglieder</p></li>" in html
 
 
 def test_detail_has_opengraph_and_newsarticle_markup(client, make_item, media_root):
@@ -132,14 +132,15 @@ def test_detail_has_opengraph_and_newsarticle_markup(client, make_item, media_ro
     assert "<script>alert(1)</script>" not in html
 
 
-def test_markdown_cannot_inject_script_or_styles(client, make_item):
+def test_rich_text_cannot_inject_script_or_styles(client, make_item):
     body = (
-        "Text <script>alert('x')</script>\n\n<style>body{display:none}</style>\n\n"
-        '<img src=x onerror="alert(1)">\n\n[klick](javascript:alert(1))\n\n<p style="color:red">rot</p>'
+        "<p>Text <script>alert('x')</script></p><style>body{display:none}</style>"
+        '<img src=x alt="Bild" onerror="alert(1)"><p><a href="javascript:alert(1)">klick</a></p>'
+        '<p style="color:red">rot</p>'
     )
     item = make_item("Angriff", body=body)
     html = client.get(item.get_absolute_url()).content.decode()
-    article = html.split('<div class="news-body">')[1].split("</div>")[0]
+    article = html.split('<div class="news-body richtext">')[1].split("</div>")[0]
     assert "<script" not in article and "<style" not in article
     assert "onerror" not in article and "javascript:" not in article and "style=" not in article
     assert "rot" in article

@@ -37,9 +37,9 @@ def mailing(db):
     return Mailing.objects.create(
         subject="Neues aus dem Netzwerk & mehr",
         preheader="Termine und Förderung",
-        body="## Hallo\n\nDer **Digitaltag** kommt.\n\n<script>alert(1)</script>",
+        body="<h2>Hallo</h2><p>Der <strong>Digitaltag</strong> kommt.</p><script>alert(1)</script>",
         subject_en="News from the network",
-        body_en="## Hello\n\nThe **digital day** is coming.",
+        body_en="<h2>Hello</h2><p>The <strong>digital day</strong> is coming.</p>",
         include_events=False,
         include_news=False,
     )

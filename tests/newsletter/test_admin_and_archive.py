@@ -192,16 +192,16 @@ def test_mailing_keeps_the_line_breaks_the_author_typed_in_html_and_text(mailing
     from newsletter.rendering import mailing_render
 
     Mailing.objects.filter(pk=mailing.pk).update(
-        # As the admin's textarea sends it: CRLF line ends.
-        body="Liebe Mitglieder,\r\n\r\nwir sehen uns.\r\n\r\nHerzliche Grüße aus Plauen\r\nIhre Geschäftsstelle",
+        # As the editor sends it: Enter starts a paragraph, Shift+Enter breaks the line.
+        body="<p>Liebe Mitglieder,</p><p>wir sehen uns.</p><p>Herzliche Grüße aus Plauen<br>Ihre Geschäftsstelle</p>",
         status=Mailing.Status.SENT,
         finished_at=timezone.now(),
         in_archive=True,
     )
     mailing.refresh_from_db()
     _subject, text, html = mailing_render(mailing, "de")
-    assert "<p>Herzliche Grüße aus Plauen<br>\nIhre Geschäftsstelle</p>" in html
-    assert "Herzliche Grüße aus Plauen\r\nIhre Geschäftsstelle" in text
+    assert "<p>Herzliche Grüße aus Plauen<br>Ihre Geschäftsstelle</p>" in html
+    assert "Liebe Mitglieder,\n\nwir sehen uns.\n\nHerzliche Grüße aus Plauen\nIhre Geschäftsstelle" in text
     archive = client.get(mailing.get_absolute_url()).content.decode()
     assert "Herzliche Grüße aus Plauen<br>" in archive
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Event, Venue
 from events.services import event_save
 from news.models import NewsItem
 from news.services import news_item_create
@@ -18,11 +18,16 @@ pytestmark = pytest.mark.django_db
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
+def _werkbank() -> Venue:
+    return Venue.objects.get_or_create(
+        name="Werkbank32", street="Bahnhofstraße 32", postcode="09648", town="Mittweida"
+    )[0]
+
+
 def _event(title: str, slug: str, start: datetime, **extra) -> Event:
     event = Event(
         title=title, slug=slug, teaser="Vernetzung in Südwestsachsen", description="Vorträge.", start=start,
-        end=start + timedelta(hours=3), format=Event.Format.IN_PERSON, venue_name="Werkbank32",
-        venue_address="Bahnhofstraße 32, 09648 Mittweida", status=Event.Status.PUBLISHED,
+        end=start + timedelta(hours=3), format=Event.Format.IN_PERSON, venue=_werkbank(), status=Event.Status.PUBLISHED,
         region=Event.Region.MITTELSACHSEN,
     )  # fmt: skip
     for key, value in extra.items():

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import services as events_services
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from members.models import Contact, User
 from newsletter import services
 from newsletter.models import Delivery, Mailing, Subscriber
@@ -44,7 +44,7 @@ def lena():
     start = timezone.now() + timedelta(days=5)
     event = Event.objects.create(
         title="Lesecafé", slug="lesecafe", start=start, end=start + timedelta(hours=2),
-        status=Event.Status.PUBLISHED, venue_name="Stadtbibliothek",
+        status=Event.Status.PUBLISHED, venue=Venue.objects.get_or_create(name="Stadtbibliothek")[0],
     )  # fmt: skip
     events_services.registration_create(event=event, name="Lena Lesefreude", email=EMAIL)
     email_queue(to=EMAIL, subject="Hallo Lena", text="Text", html="")

@@ -240,7 +240,8 @@ def test_rate_limit_off():
 def test_messages_over_smtp_are_well_formed(make_subscriber, sending, smtp_backend):
     """The fast path builds the bytes itself: a mail parser must read them like Django's own."""
     subscriber = make_subscriber("leser@example.org")
-    Mailing.objects.filter(pk=sending.pk).update(body="Grüße aus Chemnitz. " * 80 + "\n\n.Punkt am Zeilenanfang")
+    long_line = "Grüße aus Chemnitz. " * 80
+    Mailing.objects.filter(pk=sending.pk).update(body=f"<p>{long_line}</p><p>.Punkt am Zeilenanfang</p>")
     assert _run(sending) == "done"
     [message] = smtp_backend.to("leser@example.org")
     assert message["Subject"] == "Neues aus dem Netzwerk & mehr"

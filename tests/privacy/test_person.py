@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import services as events_services
-from events.models import Event, Registration
+from events.models import Event, Registration, Venue
 from members.models import Contact, MembershipApplication, User
 from news.models import PressContact
 from newsletter.models import Delivery, Mailing, Subscriber
@@ -50,7 +50,7 @@ def _event(**kwargs) -> Event:
         start=start,
         end=start + timedelta(hours=2),
         status=Event.Status.PUBLISHED,
-        venue_name="Werkbank32",
+        venue=Venue.objects.get_or_create(name="Werkbank32")[0],
         **kwargs,
     )
     event.full_clean()

@@ -3,16 +3,16 @@
 from django import forms, template
 from django.utils.http import urlencode
 
-from swsdigital.core.markdown import render_markdown
 from swsdigital.core.money import money_format
+from swsdigital.core.richtext import richtext_render
 
 register = template.Library()
 
 
-@register.filter(name="markdown")
-def markdown_filter(text: str):
-    """Render Markdown as sanitised HTML."""
-    return render_markdown(text)
+@register.filter(name="richtext")
+def richtext_filter(html: str):
+    """Render text from the rich-text editor, sanitised again on the way out."""
+    return richtext_render(html)
 
 
 @register.filter(name="money")
