@@ -518,6 +518,20 @@ class BankStatementAdmin(SafeChangeListMixin, admin.ModelAdmin):
         return TemplateResponse(request, "fees/admin/statement_upload.html", context)
 
 
+class ReturnReasonFilter(admin.SimpleListFilter):
+    """Returned debits by the bank's reason, in words (``AM04`` is "the account did not have sufficient funds")."""
+
+    title = _("return reason")
+    parameter_name = "return_reason"
+
+    def lookups(self, request, model_admin):
+        codes = Payment.objects.exclude(return_reason="").order_by().values_list("return_reason", flat=True).distinct()
+        return [(code, f"{code} – {bank.RETURN_REASONS.get(code, code)}") for code in sorted(set(codes))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(return_reason=self.value()) if self.value() else queryset
+
+
 @admin.register(Payment)
 class PaymentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """Every booking: read-only; proposed lines are confirmed or rejected by action."""
@@ -525,7 +539,7 @@ class PaymentAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "booked_on", "kind", "state", "amount_display", "invoice", "counterparty", "return_reason", "remittance",
     )  # fmt: skip
-    list_filter = ("state", "kind", "return_reason", "statement")
+    list_filter = ("state", "kind", ReturnReasonFilter, "statement")
     search_fields = ("=invoice__number", "counterparty", "remittance", "end_to_end_id")
     list_select_related = ("invoice",)
     date_hierarchy = "booked_on"

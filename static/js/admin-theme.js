@@ -31,8 +31,40 @@
       icon.setAttribute("role", "img");
     });
   }
+  // Fields inside tables (editable list columns, tabular inlines) have only their column's heading, which a
+  // screen reader does not announce as their name: give each the heading and its row ("Position: Newsletter").
+  function headings(table) {
+    var map = [];
+    var row = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!row) { return map; }
+    Array.prototype.forEach.call(row.cells, function (cell) {
+      for (var i = 0; i < (cell.colSpan || 1); i++) { map.push(cell.textContent.replace(/\s+/g, " ").trim()); }
+    });
+    return map;
+  }
+  function labelTableFields(root) {
+    root.querySelectorAll("#result_list, .tabular table").forEach(function (table) {
+      var heads = headings(table);
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var first = row.querySelector("th");
+          var rowName = first ? first.textContent.replace(/\s+/g, " ").trim() : "";
+          var column = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            var head = heads[column] || "";
+            column += cell.colSpan || 1;
+            cell.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (field) {
+              if ((field.labels && field.labels.length) || field.getAttribute("aria-label") || !head) { return; }
+              field.setAttribute("aria-label", rowName ? head + ": " + rowName : head);
+            });
+          });
+        });
+      });
+    });
+  }
   function run() {
     labelIcons(document);
+    labelTableFields(document);
     new MutationObserver(function () { labelIcons(document); }).observe(document.body, { childList: true, subtree: true });
     var source = document.getElementById("sws-admin-words");
     if (!source) { return; }
@@ -41,6 +73,7 @@
     // Inline rows added later ("Weitere … hinzufügen") bring new file inputs.
     document.addEventListener("formset:added", function (event) {
       event.target.querySelectorAll('input[type="file"]').forEach(function (input) { enhance(input, words); });
+      labelTableFields(document);
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", run); } else { run(); }
