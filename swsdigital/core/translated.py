@@ -71,3 +71,17 @@ def translated_html(obj, field: str, *, kind: str = "text", note: bool = True) -
     if note:
         html += format_html('<p class="small translation-note">{}</p>', fallback_note(language))
     return html + mark_safe("</div>")
+
+
+class LabelText(str):
+    """A translated text as a plain string (e.g. a choice label) that knows its language, for ``lang``."""
+
+    language: str = ""
+
+
+def translated_label(obj, field: str) -> LabelText:
+    """Return ``obj.<field>`` as a string whose ``language`` is set where it is a fallback in another language."""
+    label = LabelText(getattr(obj, field, "") or "")
+    if label and is_fallback(obj, field):
+        label.language = text_language(obj, field)
+    return label

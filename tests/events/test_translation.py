@@ -104,6 +104,15 @@ def test_the_german_pages_never_show_the_note(client, german_only):
         assert "(auf Deutsch)" not in html and '<span lang="de">' not in html, url
 
 
+def test_the_filters_mark_german_names_of_series_and_topics(client, german_only):
+    html = client.get(_url("events:list", "en")).content.decode()
+    assert '<option value="it-sicherheit" lang="de">IT-Sicherheit</option>' in html
+    assert '<option value="digitalstammtisch" lang="de">Digitalstammtisch</option>' in html
+    _translate(german_only)
+    html = client.get(_url("events:list", "en")).content.decode()
+    assert '<option value="it-sicherheit">IT security</option>' in html
+
+
 def test_english_lists_calendar_and_home_page_mark_german_titles(client, german_only):
     month = timezone.localtime(german_only.start).strftime("%Y-%m")
     for url in (_url("events:list", "en"), f"{_url('events:calendar', 'en')}?month={month}", "/en/"):
