@@ -7,17 +7,19 @@ from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
+from swsdigital.core.admin_translation import TranslatedAdmin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.csvexport import csv_response
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action
+from swsdigital.core.translated import text_language
 
 from . import selectors, services
 from .forms import SCHEDULE_BUTTON, EventAdminForm, ParticipantMessageForm
@@ -28,21 +30,23 @@ PREVIEW_BUTTON, PUBLISH_BUTTON, DUPLICATE_BUTTON = "_preview", "_publish", "_dup
 
 
 @admin.register(Series)
-class SeriesAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class SeriesAdmin(SafeChangeListMixin, TranslatedAdmin):
     list_display = ("name", "slug")
+    list_filter = (english_version_filter("name"),)
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    search_fields = ("name_de", "name_en")
 
 
 @admin.register(Topic)
-class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class TopicAdmin(SafeChangeListMixin, TranslatedAdmin):
     list_display = ("name", "slug")
+    list_filter = (english_version_filter("name"),)
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    search_fields = ("name_de", "name_en")
 
 
 @admin.register(Venue)
-class VenueAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class VenueAdmin(SafeChangeListMixin, TranslatedAdmin):
     list_display = ("name", "street", "postcode", "town", "region")
     list_filter = ("region",)
     search_fields = ("name", "street", "postcode", "town")
@@ -93,10 +97,19 @@ def _participants_csv(event: Event) -> HttpResponse:
 
 
 @admin.register(Event)
-class EventAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
+class EventAdmin(LivePreviewAdminMixin, SafeChangeListMixin, TranslatedAdmin):
     list_display = ("title", "start", "series", "status", "format", "registered", "waiting", "capacity", "view_link")
-    list_filter = ("status", "format", "series", "region", "topics", "members_only", "save_the_date")
-    search_fields = ("title", "teaser", "venue__name", "venue__town")
+    list_filter = (
+        "status",
+        "format",
+        "series",
+        "region",
+        "topics",
+        "members_only",
+        "save_the_date",
+        english_version_filter("title"),
+    )
+    search_fields = ("title_de", "title_en", "teaser_de", "teaser_en", "venue__name", "venue__town")
     date_hierarchy = "start"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("series", "topics", "venue")
@@ -144,7 +157,8 @@ class EventAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
         return event_preview_context(request, obj, topics=topics)
 
     def live_preview_text_language(self, obj, language):
-        return "de"  # events are written in German only; the English pages show that text
+        with translation.override(language):
+            return text_language(obj, "title")  # German where the English title is still missing
 
     def get_queryset(self, request):
         return (
@@ -345,7 +359,7 @@ class EventAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
 class RegistrationAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "email", "event", "places", "status", "created_at", "checked_in_at")
     list_filter = ("status", ("checked_in_at", admin.EmptyFieldListFilter), "event__series")
-    search_fields = ("name", "email", "organisation", "event__title")
+    search_fields = ("name", "email", "organisation", "event__title_de", "event__title_en")
     list_select_related = ("event",)
     raw_id_fields = ("event", "user")
     readonly_fields = ("token", "created_at", "confirmed_at", "cancelled_at", "reminder_sent_at", "anonymised_at")

@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from swsdigital.core.admin_translation import english_missing
 from swsdigital.core.dashboard import Bar, Content, Panel, Row, Tile, dashboard_register
 
 from .models import Event, Registration
@@ -56,6 +57,7 @@ def _lacking(user) -> Content:
         no_place=Count("pk", filter=Q(venue__isnull=True, format__in=[Event.Format.IN_PERSON, Event.Format.HYBRID])),
         scheduled=Count("pk", filter=Q(publish_at__gt=now)),
         drafts=Count("pk", filter=Q(status=Event.Status.DRAFT)),
+        no_english=Count("pk", filter=english_missing("title")),
     )
     url = reverse("admin:events_event_changelist")
     content = Content(empty=_("Every coming event has an image, alt text and a place."))
@@ -65,6 +67,7 @@ def _lacking(user) -> Content:
         ("no_place", _("events on site without a venue"), "danger", ""),
         ("drafts", _("drafts of coming events"), "", "?status__exact=draft"),
         ("scheduled", _("scheduled publications"), "", ""),
+        ("no_english", _("coming events without English text"), "", "?english=missing"),
     ):
         if counts[key]:
             content.tiles.append(Tile(label, str(counts[key]), url + query, tone=tone))

@@ -7,54 +7,64 @@ from django.utils import timezone
 
 from .models import Event, Registration, Series, Topic, Venue
 
+# slug, German name and description, English name and description
 _SERIES = [
     (
         "smartrailcampus",
         "SmartRailCampus",
         "<p>Gesprächsreihe rund um die digitale Bahn: Instandhaltung, Mobilität, Smart Services.</p>",
+        "SmartRailCampus",
+        "<p>A series of talks on the digital railway: maintenance, mobility and smart services.</p>",
     ),
     (
         "digital-gipfel",
         "Regionaler Digital-Gipfel",
         "<p>Das jährliche Treffen der Digitalwirtschaft in Südwestsachsen.</p>",
+        "Regional Digital Summit",
+        "<p>The yearly meeting of the digital economy in south-west Saxony.</p>",
     ),
     (
         "digitalstammtisch",
         "Digitalstammtisch",
         "<p>Offener Austausch am Abend, reihum bei unseren Mitgliedern.</p>",
+        "Digital get-together",
+        "<p>An open evening of conversation, hosted by our members in turn.</p>",
     ),
 ]
 _TOPICS = [
-    ("mobilitaet", "Mobilität"),
-    ("zusammenarbeit", "Digitale Zusammenarbeit"),
-    ("ki", "Künstliche Intelligenz"),
-    ("bildung", "Bildung"),
-    ("it-sicherheit", "IT-Sicherheit"),
+    ("mobilitaet", "Mobilität", "Mobility"),
+    ("zusammenarbeit", "Digitale Zusammenarbeit", "Digital collaboration"),
+    ("ki", "Künstliche Intelligenz", "Artificial intelligence"),
+    ("bildung", "Bildung", "Education"),
+    ("it-sicherheit", "IT-Sicherheit", "IT security"),
 ]
 
 _ACCESSIBLE = "Der Veranstaltungsraum ist stufenlos erreichbar; ein barrierefreies WC ist vorhanden."
+_ACCESSIBLE_EN = "The venue has step-free access and an accessible toilet."
 _IHK = "ihk-plauen"
 _WERKBANK = "werkbank32"
 _CAMPUS = "whz"
 _CHEMNITZ = "smart-systems-hub"
 _ANNABERG = "manufaktur"
-# name, street, postcode, town, region, notes for participants
+# name, street, postcode, town, region, notes for participants (German, English)
 _VENUES = {
     _IHK: ("IHK Chemnitz, Regionalkammer Plauen", "Friedensstraße 32", "08523", "Plauen", Event.Region.VOGTLAND,
-           "Parkplätze im Hof; vom Oberen Bahnhof zehn Minuten zu Fuß."),
+           "Parkplätze im Hof; vom Oberen Bahnhof zehn Minuten zu Fuß.",
+           "Parking in the courtyard; a ten-minute walk from Plauen Oberer Bahnhof station."),
     _WERKBANK: ("Werkbank32", "Bahnhofstraße 32", "09648", "Mittweida", Event.Region.MITTELSACHSEN,
-                "Gegenüber dem Bahnhof; Eingang über den Hof."),
-    _CAMPUS: ("Westsächsische Hochschule Zwickau", "Kornmarkt 1", "08056", "Zwickau", Event.Region.ZWICKAU, ""),
+                "Gegenüber dem Bahnhof; Eingang über den Hof.",
+                "Opposite the station; the entrance is through the courtyard."),
+    _CAMPUS: ("Westsächsische Hochschule Zwickau", "Kornmarkt 1", "08056", "Zwickau", Event.Region.ZWICKAU, "", ""),
     _CHEMNITZ: ("Smart Systems Hub, Technologiecampus", "Reichenhainer Straße 88", "09126", "Chemnitz",
-                Event.Region.CHEMNITZ, "Straßenbahn Linie 3 bis Technopark."),
+                Event.Region.CHEMNITZ, "Straßenbahn Linie 3 bis Technopark.", "Tram line 3 to Technopark."),
     _ANNABERG: ("Manufaktur der Träume", "Buchholzer Straße 2", "09456", "Annaberg-Buchholz",
-                Event.Region.ERZGEBIRGE, ""),
+                Event.Region.ERZGEBIRGE, "", ""),
 }  # fmt: skip
 
 
 def _venues() -> dict[str, Venue]:
     venues = {}
-    for key, (name, street, postcode, town, region, notes) in _VENUES.items():
+    for key, (name, street, postcode, town, region, notes, notes_en) in _VENUES.items():
         venues[key] = Venue.objects.update_or_create(
             name=name,
             town=town,
@@ -62,8 +72,10 @@ def _venues() -> dict[str, Venue]:
                 "street": street,
                 "postcode": postcode,
                 "region": region,
-                "accessibility": _ACCESSIBLE,
-                "participant_notes": notes,
+                "accessibility_de": _ACCESSIBLE,
+                "accessibility_en": _ACCESSIBLE_EN,
+                "participant_notes_de": notes,
+                "participant_notes_en": notes_en,
                 "map_url": f"https://www.openstreetmap.org/search?query={quote(f'{street}, {postcode} {town}')}",
             },
         )[0]
@@ -244,6 +256,82 @@ def _events() -> list[dict]:
     ]
 
 
+# The English versions, written for readers abroad; the members' meeting stays German only (it is held in
+# German for the members), so the English site shows how a missing translation falls back.
+_ENGLISH = {
+    "smartrailcampus-connectivity": (
+        "SmartRailCampus: Connectivity – Smart Services, Maintenance, Mobility",
+        "How connected vehicles and sensors are changing railway maintenance.",
+        "<p><strong>Programme</strong></p>"
+        "<ul><li>Welcome from the West Saxon University of Applied Sciences Zwickau and SWS Digital</li>"
+        "<li>Three short talks: connected vehicles, sensors in maintenance, smart services for passengers</li>"
+        "<li>Panel discussion with questions from the audience</li>"
+        "<li>Snacks and conversation in the foyer</li></ul>"
+        "<p>Admission is free.</p>",
+    ),
+    "digital-gipfel-werkbank32": (
+        "Regional Digital Summit at Werkbank32",
+        "Workshops, talks and a marketplace of ideas for companies, local authorities and schools.",
+        "<p><strong>Programme</strong></p>"
+        "<ul><li>9.30 am Arrival and opening</li>"
+        "<li>10 am Workshops: digital public services, broadband and what comes next, skilled workers</li>"
+        "<li>12.30 pm Lunch break</li>"
+        "<li>1.30 pm Marketplace: members present their projects</li>"
+        "<li>3.30 pm Results of the workshops and outlook</li></ul>"
+        "<p>Admission is free; food and drinks are provided.</p>",
+    ),
+    "save-the-date-digitale-zusammenarbeit": (
+        "Save the date: tools for digital collaboration",
+        "Which tools hold up in the everyday work of small teams? Experience from our member companies.",
+        "<p>Members tell how their teams work together across several sites: shared documents, task lists, "
+        "video calls – and what did not stand the test of daily work.</p>"
+        "<p>You can take part at the chamber of commerce in Plauen or online. The full programme follows "
+        "shortly; you can already register now.</p>",
+    ),
+    "smartrailcampus-ki-instandhaltung": (
+        "SmartRailCampus: AI in maintenance",
+        "Predictive maintenance with data from day-to-day operations – reports from practice and discussion.",
+        "<p><strong>Programme</strong></p>"
+        "<ul><li>Welcome from the board</li>"
+        "<li>Reports from practice: maintenance by condition instead of by calendar</li>"
+        "<li>Discussion: what data does predictive maintenance need?</li>"
+        "<li>Drinks and conversation</li></ul>"
+        "<p>Admission is free.</p>",
+    ),
+    "digitalstammtisch-annaberg": (
+        "Digital get-together in the Ore Mountains",
+        "An open evening for everyone in the region whose work is digital.",
+        "<p>No talks, no slides: the digital get-together is a relaxed evening for sharing experience. "
+        "Everyone is welcome, member or not.</p>"
+        "<p>Everyone pays for their own food and drinks.</p>",
+    ),
+    "webinar-it-sicherheit-kmu": (
+        "Webinar: IT security for small and medium-sized businesses",
+        "The ten most important measures against phishing and ransomware – in one hour.",
+        "<p><strong>Schedule (60 minutes)</strong></p>"
+        "<ul><li>10 am Welcome</li>"
+        "<li>10.05 am Ten measures that stop phishing and ransomware</li>"
+        "<li>10.40 am Your questions</li>"
+        "<li>11 am End</li></ul>"
+        "<p>All you need is an up-to-date browser; we email you the link to join once you have registered. "
+        "Admission is free.</p>",
+    ),
+    "digital-gipfel-chemnitz": (
+        "Regional Digital Summit: the second round",
+        "What has become of the ideas from the summit at Werkbank32 – and what comes next.",
+        "<p><strong>Programme</strong></p>"
+        "<ul><li>9 am Looking back at the summit in Mittweida: which projects are already under way?</li>"
+        "<li>10 am Workshops: artificial intelligence in small and medium-sized businesses, digital education "
+        "in schools</li>"
+        "<li>12.30 pm Lunch</li>"
+        "<li>1.30 pm Results of the workshops and panel discussion</li>"
+        "<li>4 pm Close</li></ul>"
+        "<p>Admission is free; lunch and drinks are provided. Please tell us when you register which workshop "
+        "you would like to attend.</p>",
+    ),
+}
+
+
 def start_of(slug: str) -> datetime:
     """Return when a demo event starts (the press room's demo writes about some of them)."""
     return next(spec["start"] for spec in _events() if spec["slug"] == slug)
@@ -259,21 +347,31 @@ _PEOPLE = [
 def load() -> None:
     """Create the demo content of this app (idempotent)."""
     series = {
-        slug: Series.objects.update_or_create(slug=slug, defaults={"name": name, "description": text})[0]
-        for slug, name, text in _SERIES
+        slug: Series.objects.update_or_create(
+            slug=slug,
+            defaults={"name_de": name, "description_de": text, "name_en": name_en, "description_en": text_en},
+        )[0]
+        for slug, name, text, name_en, text_en in _SERIES
     }
-    topics = {slug: Topic.objects.update_or_create(slug=slug, defaults={"name": name})[0] for slug, name in _TOPICS}
+    topics = {
+        slug: Topic.objects.update_or_create(slug=slug, defaults={"name_de": name, "name_en": name_en})[0]
+        for slug, name, name_en in _TOPICS
+    }
     venues = _venues()
     for spec in _events():
         fmt = spec.get("format", Event.Format.IN_PERSON)
         venue = spec.get("venue", "")
+        title_en, teaser_en, description_en = _ENGLISH.get(spec["slug"], ("", "", ""))
         event, _created = Event.objects.update_or_create(
             slug=spec["slug"],
             defaults={
-                "title": spec["title"],
+                "title_de": spec["title"],
+                "title_en": title_en,
                 "series": series.get(spec.get("series", "")),
-                "teaser": spec["teaser"],
-                "description": spec["description"],
+                "teaser_de": spec["teaser"],
+                "teaser_en": teaser_en,
+                "description_de": spec["description"],
+                "description_en": description_en,
                 "start": spec["start"],
                 "end": spec["start"] + timedelta(hours=spec["hours"]),
                 "format": fmt,

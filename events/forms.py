@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.forms import HoneypotTimingMixin, NameField
+from swsdigital.core.translated import translated_label
 
 from . import services
 from .models import Event
@@ -69,8 +70,9 @@ class EventFilterForm(forms.Form):
     def __init__(self, *args, series, topics, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["series"].choices = everything + [(s.slug, s.name) for s in series]
-        self.fields["topic"].choices = everything + [(t.slug, t.name) for t in topics]
+        # Names written in German only carry their language into the option (lang="de").
+        self.fields["series"].choices = everything + [(s.slug, translated_label(s, "name")) for s in series]
+        self.fields["topic"].choices = everything + [(t.slug, translated_label(t, "name")) for t in topics]
         self.fields["format"].choices = everything + list(Event.Format.choices)
         self.fields["region"].choices = everything + list(Event.Region.choices)
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from icalendar import Calendar, Timezone, vDuration
 from icalendar import Event as VEvent
 
+from swsdigital.core.translated import text_language
+
 from .models import Event
 
 TZID = "Europe/Berlin"
@@ -40,7 +42,8 @@ def _vevent(event: Event, *, online_url: str = "") -> VEvent:
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", timezone.now().replace(microsecond=0))
     vevent.add("sequence", event.sequence)
-    vevent.add("summary", event.title)
+    # RFC 5545 §3.2.10: the text's real language (German where no English text exists yet).
+    vevent.add("summary", event.title, parameters={"LANGUAGE": text_language(event, "title")})
     if event.all_day:
         start = timezone.localtime(event.start, _tz).date()
         end = timezone.localtime(event.end, _tz).date() + timedelta(days=1)
@@ -53,7 +56,8 @@ def _vevent(event: Event, *, online_url: str = "") -> VEvent:
     if online_url:
         description = f"{description}\n\n{online_url}".strip()
     url = f"{settings.SITE_URL}{event.get_absolute_url()}"
-    vevent.add("description", f"{description}\n\n{url}".strip())
+    language = {"LANGUAGE": text_language(event, "teaser")} if event.teaser else None
+    vevent.add("description", f"{description}\n\n{url}".strip(), parameters=language)
     vevent.add("url", url)
     location = _location(event)
     if location:

@@ -25,6 +25,7 @@ from swsdigital.core.pagecache import page_cached
 from swsdigital.core.pagination import paginate
 from swsdigital.core.ratelimit import client_ip, rate_limit_request
 from swsdigital.core.staff import staff_can, staff_required
+from swsdigital.core.translated import text_language
 
 from . import selectors, services
 from .forms import EventFilterForm, RegistrationForm
@@ -174,7 +175,8 @@ def _json_ld(event: Event) -> str:
         "eventStatus": _EVENT_STATUS.get(event.status, "https://schema.org/EventScheduled"),
         "eventAttendanceMode": _ATTENDANCE[event.format],
         "url": url,
-        "inLanguage": get_language(),
+        # The text's own language: German where the English page shows the German text.
+        "inLanguage": text_language(event, "title"),
     }
     locations = []
     if event.place:
@@ -293,6 +295,7 @@ def _detail_context(request, event: Event, *, state: str, places: dict | None) -
         "calendar_links": _calendar_links(event),
         "series_webcal_url": _webcal(_feed_url({"series": event.series.slug})) if event.series else "",
         "members_only_blocked": state == "members_only" and not request.user.is_authenticated,
+        "content_language": text_language(event, "title"),
     }
 
 
@@ -307,7 +310,13 @@ def event_preview_context(request, event: Event, *, topics) -> dict:
     else:
         places = None
     if event.start is None or event.end is None:  # dates not (validly) entered yet
-        context = {"event": event, "state": "none", "places": places, "calendar_links": {}}
+        context = {
+            "event": event,
+            "state": "none",
+            "places": places,
+            "calendar_links": {},
+            "content_language": text_language(event, "title"),
+        }
     else:
         context = _detail_context(request, event, state=_registration_state(event, places, request.user), places=places)
     state = context["state"]

@@ -36,6 +36,7 @@ WSGI_APPLICATION = "swsdigital.wsgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    "modeltranslation",  # English content (issue 16): before the admin, as its docs require
     "swsdigital.core.admin_apps.PortalAdminConfig",  # django.contrib.admin with the grouped navigation
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -212,6 +213,10 @@ ADMIN_REQUIRE_MFA = env.bool("ADMIN_REQUIRE_MFA", default=True)
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
+# Translatable content (django-modeltranslation, docs/decisions.md): German is written first and shown where
+# an English text is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "de"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("de",)
 # locale_vendor/ holds German for third-party strings: allauth in the Sie-Form, what Django left untranslated
 # (its admin widgets, "- Select an option -"); makemessages writes only to locale/.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]

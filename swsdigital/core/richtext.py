@@ -242,5 +242,7 @@ class RichTextField(models.TextField):
 
     def pre_save(self, model_instance, add):
         value = richtext_clean(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
+        # Not setattr: on a translated model that would write the shown (perhaps fallback) text into the
+        # current language's column (django-modeltranslation's descriptor); the instance's own value is enough.
+        model_instance.__dict__[self.attname] = value
         return value

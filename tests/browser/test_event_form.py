@@ -66,7 +66,15 @@ def test_editor_picks_venue_and_topic_sets_the_focal_point_and_publishes_now(
     assert axe(page) == []  # the autocomplete fields have names, the folded sections are headed
     start = timezone.localtime() + timedelta(days=30)
     form = page.locator("#content-main form")
-    form.locator("[name=title]").fill("KI-Werkstatt Plauen")
+    form.locator("[name=title_de]").fill("KI-Werkstatt Plauen")
+    # German and English of a text are tabs: the English field shows once its tab is chosen.
+    title_en = form.locator("[name=title_en]")
+    assert not title_en.is_visible()
+    form.locator(".field-title_en").locator("xpath=preceding-sibling::*[@role='tablist'][1]").get_by_role(
+        "tab", name="Englisch"
+    ).click()
+    assert title_en.is_visible() and not form.locator("[name=title_de]").is_visible()
+    title_en.fill("AI workshop Plauen")
     for name, value in (("start_0", start.strftime("%d.%m.%Y")), ("start_1", "17:00:00")):
         form.locator(f"[name={name}]").fill(value)
     for name, value in (("end_0", start.strftime("%d.%m.%Y")), ("end_1", "20:00:00")):
@@ -102,6 +110,7 @@ def test_editor_picks_venue_and_topic_sets_the_focal_point_and_publishes_now(
 
     event = Event.objects.get(title="KI-Werkstatt Plauen")
     assert event.status == Event.Status.PUBLISHED and event.is_public
+    assert (event.title_de, event.title_en) == ("KI-Werkstatt Plauen", "AI workshop Plauen")
     assert event.venue.name == "Malzhaus" and list(event.topics.all()) == [topic]
     assert event.region == "vogtland"  # from the venue
     assert 78 <= event.focal_x <= 82 and event.image_thumbnail

@@ -187,8 +187,8 @@ def test_staff_create_preview_and_publish_an_event_and_a_press_release(
     page.goto("/admin/events/event/add/")
     select2_pick(page, "venue", "Malzhaus")  # venues are records, chosen by typing a few letters
     event_fields = {
-        "title": "Digitaltag Plauen", "teaser": "KI im Mittelstand",
-        "description": "Vorträge, Werkstätten und Austausch.", "start_0": start.strftime("%d.%m.%Y"),
+        "title_de": "Digitaltag Plauen", "teaser_de": "KI im Mittelstand",
+        "description_de": "Vorträge, Werkstätten und Austausch.", "start_0": start.strftime("%d.%m.%Y"),
         "start_1": "16:00:00", "end_0": start.strftime("%d.%m.%Y"), "end_1": "19:00:00",
     }  # fmt: skip
     _admin_save(page, event_fields, {"format": "in_person", "region": "vogtland", "status": "draft"})

@@ -140,9 +140,9 @@ def test_editor_publishes_an_event_with_image_and_registration_from_an_empty_for
     page.wait_for_url("**/admin/events/event/add/")
     form = page.locator("#content-main form")
     start = timezone.localtime() + timedelta(days=24)
-    form.locator("[name=title]").fill("Werkstatt Datenräume im Vogtland")
-    form.locator("[name=teaser]").fill("Wie Betriebe Daten sicher teilen")
-    _rich_text(page, "description", "Ein Abend mit Beispielen aus der Region.")
+    form.locator("[name=title_de]").fill("Werkstatt Datenräume im Vogtland")
+    form.locator("[name=teaser_de]").fill("Wie Betriebe Daten sicher teilen")
+    _rich_text(page, "description_de", "Ein Abend mit Beispielen aus der Region.")
     for name, value in (("start_0", start.strftime("%d.%m.%Y")), ("start_1", "17:00:00"),
                         ("end_0", start.strftime("%d.%m.%Y")), ("end_1", "20:00:00")):  # fmt: skip
         form.locator(f"[name={name}]").fill(value)

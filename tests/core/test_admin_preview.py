@@ -54,10 +54,10 @@ def _form_data(client, url: str, **changes) -> dict:
 def _event_data(venue, **changes) -> dict:
     start = timezone.localtime() + timedelta(days=21)
     data = {
-        "title": "Digitaltag Plauen",
+        "title_de": "Digitaltag Plauen",
         "slug": "digitaltag-plauen",
-        "teaser": "KI im Mittelstand",
-        "description": "<p>Vorträge und <strong>Austausch</strong>.</p>",
+        "teaser_de": "KI im Mittelstand",
+        "description_de": "<p>Vorträge und <strong>Austausch</strong>.</p>",
         "start_0": start.strftime("%d.%m.%Y"),
         "start_1": "16:00:00",
         "end_0": start.strftime("%d.%m.%Y"),
@@ -109,7 +109,7 @@ def test_the_add_form_has_the_pane_with_both_languages(admin_client):
 
 
 def test_an_unsaved_event_is_shown_in_german_and_english_and_nothing_is_written(admin_client, venue, topic):
-    data = _event_data(venue, title="Digitaltag <b>Plauen</b>", topics=[topic.pk])
+    data = _event_data(venue, title_de="Digitaltag <b>Plauen</b>", topics=[topic.pk])
     before = (Event.objects.count(), Registration.objects.count(), Topic.objects.count())
     with CaptureQueriesContext(connection) as queries:
         german = admin_client.post(f"{reverse(ADD)}?lang=de", data)
@@ -127,7 +127,8 @@ def test_an_unsaved_event_is_shown_in_german_and_english_and_nothing_is_written(
 
     english = admin_client.post(f"{reverse(ADD)}?lang=en", data).content.decode()
     assert '<html lang="en">' in english
-    assert "Digitaltag &lt;b&gt;Plauen&lt;/b&gt;</h1>" in english
+    # The German title on the English page, marked as German (the English one is not written yet).
+    assert '<span lang="de">Digitaltag &lt;b&gt;Plauen&lt;/b&gt;</span>' in english
     assert ">Events<" in english  # the English site's frame around the German text
     assert _de(NO_ENGLISH) in english
     assert (Event.objects.count(), Registration.objects.count(), Topic.objects.count()) == before
@@ -140,9 +141,9 @@ def test_a_stored_event_is_shown_with_the_typed_changes_and_stays_as_it_was(admi
     data = _form_data(
         admin_client,
         reverse("admin:events_event_change", args=[event.pk]),
-        title="SmartRailCampus Mittweida",
+        title_de="SmartRailCampus Mittweida",
         topics=[other.pk],
-        description="<p>Neu: <em>Werkstätten</em></p>",
+        description_de="<p>Neu: <em>Werkstätten</em></p>",
     )
     with CaptureQueriesContext(connection) as queries:
         response = admin_client.post(f"{reverse(CHANGE, args=[event.pk])}?lang=de", data)
@@ -178,8 +179,8 @@ def test_the_preview_is_framed_by_the_admin_only_and_never_cached(admin_client, 
 def test_the_page_is_sanitised_as_the_public_page_and_carries_no_script(admin_client, venue):
     data = _event_data(
         venue,
-        teaser='"><script>alert(1)</script>',
-        description='<p onclick="alert(2)">Hallo</p><script>alert(3)</script><a href="javascript:alert(4)">x</a>',
+        teaser_de='"><script>alert(1)</script>',
+        description_de='<p onclick="alert(2)">Hallo</p><script>alert(3)</script><a href="javascript:alert(4)">x</a>',
     )
     html = admin_client.post(f"{reverse(ADD)}?lang=de", data).content.decode()
     assert "<script" not in html.lower()
@@ -189,14 +190,14 @@ def test_the_page_is_sanitised_as_the_public_page_and_carries_no_script(admin_cl
 
 
 def test_invalid_input_is_explained_in_the_pane_not_a_server_error(admin_client, venue):
-    data = _event_data(venue, title="", slug="", start_0="kaputt", end_0=None, end_1=None)
+    data = _event_data(venue, title_de="", slug="", start_0="kaputt", end_0=None, end_1=None)
     for language in ("de", "en"):
         response = admin_client.post(f"{reverse(ADD)}?lang={language}", data)
         assert response.status_code == 200
         html = response.content.decode()
         assert _de("The preview shows the last valid state.") in html
         # Fields not filled in are named in one line; what was typed wrongly says what is wrong.
-        missing = ", ".join(_de_label(name) for name in ("title", "slug", "end"))
+        missing = ", ".join(_de_label(name) for name in ("title_de", "slug", "end"))
         assert _de("Not filled in yet: %(missing)s.", missing=missing) in html
         with translation.override("de"):
             invalid = gettext("Enter a valid date.")

@@ -190,10 +190,14 @@ def test_event_migration_turns_markdown_into_the_html_it_was_shown_as(db):
     done = Event.objects.create(title="Neu", slug="neu", start=start, end=start, format=Event.Format.ONLINE,
                                 online_url="https://x.example")  # fmt: skip
     series = Series.objects.create(name="Reihe", slug="reihe")
-    Event.objects.filter(pk=event.pk).update(description=MARKDOWN)  # as stored before the editor
-    Event.objects.filter(pk=done.pk).update(description="<p>Schon <strong>HTML</strong></p>")
-    Series.objects.filter(pk=series.pk).update(description="Eine *Reihe*.")
+    # As stored before the editor, and before German and English columns (rewrite(False): the plain column).
+    Event.objects.rewrite(False).filter(pk=event.pk).update(description=MARKDOWN, description_de=None)
+    Event.objects.rewrite(False).filter(pk=done.pk).update(
+        description="<p>Schon <strong>HTML</strong></p>", description_de=None
+    )
+    Series.objects.rewrite(False).filter(pk=series.pk).update(description="Eine *Reihe*.", description_de=None)
     _migrate("events", "0002_rich_text")
+    _migrate("events", "0006_translations_german")  # the converted text becomes the German one
     event.refresh_from_db()
     _assert_converted(event.description, line_breaks=False)
     assert event.description == markdown_to_html(MARKDOWN)
@@ -303,7 +307,7 @@ def rich_objects(db):
     mailing = Mailing.objects.create(subject="Ausgabe", body="<p>Alt</p>")
     page = LegalPage.objects.create(kind="imprint", title_de="Impressum", title_en="Imprint", body_de="<p>Alt</p>")
     return {
-        "events_event": (event, "description", "event_form"),
+        "events_event": (event, "description_de", "event_form"),
         "news_newsitem": (item, "body", "newsitem_form"),
         "newsletter_mailing": (mailing, "body", "mailing_form"),
         "pages_legalpage": (page, "body_de", "legalpage_form"),

@@ -34,10 +34,10 @@ def _add_form_data(**extra) -> dict:
     """A complete add form of an event in person, as the browser posts it."""
     start = timezone.localtime() + timedelta(days=20)
     data = {
-        "title": "Digitaltag Plauen",
+        "title_de": "Digitaltag Plauen",
         "slug": "digitaltag-plauen",
-        "teaser": "KI im Mittelstand",
-        "description": "<p>Vorträge</p>",
+        "teaser_de": "KI im Mittelstand",
+        "description_de": "<p>Vorträge</p>",
         "start_0": start.strftime("%d.%m.%Y"),
         "start_1": "16:00:00",
         "end_0": start.strftime("%d.%m.%Y"),
@@ -357,7 +357,7 @@ def test_publish_now_needs_the_change_permission(staff_login):
 def test_schedule_without_a_future_time_says_so_and_saves_nothing(staff_login, make_event, publish_at):
     client = staff_login(roles=(EDITORS,))
     event = make_event(status=Event.Status.DRAFT, title="Alter Titel")
-    data = {**_change_form_data(client, event), "title": "Neuer Titel", "_schedule": "1"}
+    data = {**_change_form_data(client, event), "title_de": "Neuer Titel", "_schedule": "1"}
     if publish_at is not None:
         when = timezone.localtime() + publish_at
         data["publish_at_0"], data["publish_at_1"] = when.strftime("%d.%m.%Y"), when.strftime("%H:%M:%S")

@@ -5,6 +5,7 @@ from django.utils.http import urlencode
 
 from swsdigital.core.money import money_format
 from swsdigital.core.richtext import richtext_render
+from swsdigital.core.translated import translated_html
 
 register = template.Library()
 
@@ -62,3 +63,13 @@ def bootstrap_widget(field):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def translated(obj, field: str, kind: str = "text", note: bool = True):
+    """Render a translated text; a fallback in another language is marked with lang="de" and "(auf Deutsch)".
+
+    ``{% translated event "title" %}``, ``{% translated event "description" "rich" %}`` (rich text, as a block),
+    ``{% translated venue "accessibility" "lines" %}``; ``note=False`` leaves out the note (e.g. in a breadcrumb).
+    """
+    return translated_html(obj, field, kind=kind, note=note)

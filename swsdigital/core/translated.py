@@ -1,0 +1,87 @@
+"""Translated content with an honest fallback: which language a text is really in, marked where it differs.
+
+Models translated with django-modeltranslation keep one column per language (``title_de``, ``title_en``); the
+plain attribute returns the active language's text or, where that is empty, the German one. Here we find out
+which of the two it was, so that a German text on an English page carries ``lang="de"`` and a short note
+(WCAG 3.1.2, language of parts), and so that feeds, calendars and JSON-LD name the text's real language.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import normalize_newlines
+from django.utils.translation import gettext
+
+from .richtext import richtext_render
+
+
+def _languages() -> list[str]:
+    """The active language first, then the fallback languages, as modeltranslation resolves them."""
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    fallbacks = getattr(settings, "MODELTRANSLATION_FALLBACK_LANGUAGES", (settings.LANGUAGE_CODE,))
+    return [active, *(code for code in fallbacks if code != active)]
+
+
+def text_language(obj, field: str) -> str:
+    """Return the language ``obj.<field>`` is shown in on a page in the active language."""
+    languages = _languages()
+    if not hasattr(obj, f"{field}_{languages[0]}"):
+        return languages[0]  # not a translated field: written in the page's language
+    for code in languages:
+        if getattr(obj, f"{field}_{code}", None):
+            return code
+    return languages[0]  # empty everywhere: nothing is shown, so nothing is in another language
+
+
+def is_fallback(obj, field: str) -> bool:
+    """Return whether ``obj.<field>`` is shown in another language than the page's."""
+    return text_language(obj, field) != _languages()[0]
+
+
+def fallback_note(language: str) -> str:
+    """The short note after a text in another language, written in that language: "(auf Deutsch)"."""
+    with translation.override(language):
+        return gettext("(in German)")  # German is the only language texts fall back to
+
+
+def translated_html(obj, field: str, *, kind: str = "text", note: bool = True) -> SafeString:
+    """Return ``obj.<field>`` as HTML; in another language than the page's, marked with its language and a note.
+
+    ``kind`` is "text" (inline), "lines" (inline, line breaks kept) or "rich" (rich-text HTML, a block).
+    """
+    value = getattr(obj, field, "") or ""
+    if kind == "rich":
+        body = richtext_render(value)
+    elif kind == "lines":
+        body = mark_safe(normalize_newlines(conditional_escape(value)).replace("\n", "<br>"))  # noqa: S308
+    else:
+        body = conditional_escape(value)
+    if not value or not is_fallback(obj, field):
+        return mark_safe(body)  # noqa: S308 - escaped or sanitised above
+    language = text_language(obj, field)
+    if kind != "rich":
+        html = format_html('<span lang="{}">{}</span>', language, body)
+        if note:
+            html += format_html(
+                ' <small class="translation-note" lang="{}">{}</small>', language, fallback_note(language)
+            )
+        return html
+    html = format_html('<div lang="{}">{}', language, body)
+    if note:
+        html += format_html('<p class="small translation-note">{}</p>', fallback_note(language))
+    return html + mark_safe("</div>")
+
+
+class LabelText(str):
+    """A translated text as a plain string (e.g. a choice label) that knows its language, for ``lang``."""
+
+    language: str = ""
+
+
+def translated_label(obj, field: str) -> LabelText:
+    """Return ``obj.<field>`` as a string whose ``language`` is set where it is a fallback in another language."""
+    label = LabelText(getattr(obj, field, "") or "")
+    if label and is_fallback(obj, field):
+        label.language = text_language(obj, field)
+    return label
