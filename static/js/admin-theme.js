@@ -62,9 +62,24 @@
       });
     });
   }
+  // Django 5.2 (the Python 3.11 line) writes a date-time field's parts as bare text ("Datum: <input>"), not as
+  // labels: each part gets the field's name and its own ("Beginn – Datum").
+  function labelDateTimeParts(root) {
+    root.querySelectorAll("p.datetime input").forEach(function (input) {
+      if ((input.labels && input.labels.length) || input.getAttribute("aria-label")) { return; }
+      var part = input.previousSibling;
+      while (part && part.nodeType !== 3) { part = part.previousSibling; }
+      var row = input.closest(".form-row");
+      var field = row && row.querySelector("label");
+      var name = field ? field.textContent.replace(/:\s*$/, "").trim() : "";
+      var own = part ? part.textContent.replace(/:\s*$/, "").trim() : "";
+      if (name || own) { input.setAttribute("aria-label", [name, own].filter(Boolean).join(" – ")); }
+    });
+  }
   function run() {
     labelIcons(document);
     labelTableFields(document);
+    labelDateTimeParts(document);
     new MutationObserver(function () { labelIcons(document); }).observe(document.body, { childList: true, subtree: true });
     var source = document.getElementById("sws-admin-words");
     if (!source) { return; }

@@ -53,11 +53,15 @@ def axe():
     source = (ASSETS / "axe.min.js").read_text()
 
     def run(page) -> list[dict]:
+        before = len(getattr(page, "console_errors", []))
         page.evaluate(source)  # evaluated through DevTools, so the page's CSP stays enforced
         result = page.evaluate(
             "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
             "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
         )
+        errors = getattr(page, "console_errors", None)
+        if errors is not None:  # axe's own probes (an inline style to measure a link) are not the page's doing
+            errors[before:] = [e for e in errors[before:] if not e.startswith("Applying inline style violates")]
         return [
             {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]

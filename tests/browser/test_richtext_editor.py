@@ -30,8 +30,8 @@ def test_staff_write_an_event_description_with_bold_and_a_list_and_see_it_on_the
     page.goto("/admin/events/event/add/")
     editor = page.get_by_role("textbox", name="Beschreibung")
     editor.wait_for()
-    assert page.locator("textarea[name=description]").is_hidden()  # the editor stands in for the textarea
-    menu = page.locator(".prose-editor .prose-menubar")
+    assert page.locator("textarea[name=description_de]").is_hidden()  # the editor stands in for the textarea
+    menu = page.locator(".prose-editor:has([name=description_de]) .prose-menubar")
     bold, bullets = menu.locator("[data-name=bold]"), menu.locator("[data-name=bulletList]")
     with translation.override("de"):
         assert bold.get_attribute("title") == gettext("Bold")  # the portal's German, not the editor's "bold"
@@ -50,7 +50,7 @@ def test_staff_write_an_event_description_with_bold_and_a_list_and_see_it_on_the
 
     start = timezone.localtime() + timedelta(days=10)
     form = page.locator("#content-main form")
-    form.locator("[name=title]").fill("Webinar Datenschutz im Verein")
+    form.locator("[name=title_de]").fill("Webinar Datenschutz im Verein")
     form.locator("[name=start_0]").fill(start.strftime("%d.%m.%Y"))
     form.locator("[name=start_1]").fill("18:00:00")
     form.locator("[name=end_0]").fill(start.strftime("%d.%m.%Y"))
