@@ -127,7 +127,7 @@ def news_image_add(
     *, item: NewsItem, upload: UploadedFile, alt_text: str, caption: str = "", credit: str = "", position: int = 0
 ) -> NewsImage:
     """Attach a photo to an item through the shared upload helper."""
-    image = NewsImage(item=item, alt_text=alt_text, caption=caption, credit=credit, position=position)
+    image = NewsImage(item=item, alt_text_de=alt_text, caption_de=caption, credit=credit, position=position)
     return news_image_set_file(image=image, upload=upload)
 
 
