@@ -187,7 +187,7 @@ def test_sqlite_search_finds_both_languages(german, bilingual, settings):
 
 @pytest.mark.postgres
 def test_the_english_search_stems_english_words(make_item):
-    network = make_item("Netzwerktreffen", lead="Ein Abend.", title_en="Network meeting", lead_en="An evening.")
+    network = make_item("Treffen im Netzwerk", lead="Ein Abend.", title_en="Network meeting", lead_en="An evening.")
     make_item("Breitband", lead="Ausbau.", title_en="Broadband", lead_en="Progress.")
     german_only = make_item("Netzwerke im Vogtland", lead="Regionale Netzwerke.")
     with translation.override("en"):
