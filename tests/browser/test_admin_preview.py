@@ -59,7 +59,7 @@ def test_the_event_form_previews_while_typing_and_asks_before_unsaved_changes_ar
     assert findings == []
     assert _de("Preview – not published") in german.locator(".sws-preview-banner").inner_text()
 
-    _type(page, "#content-main form [name=title]", "Digitaltag Plauen")
+    _type(page, "#content-main form [name=title_de]", "Digitaltag Plauen")
     german.get_by_role("heading", level=1, name="Digitaltag Plauen").wait_for()
     assert german.locator("html").get_attribute("lang") == "de"
     editor = page.get_by_role("textbox", name="Beschreibung")
@@ -77,13 +77,13 @@ def test_the_event_form_previews_while_typing_and_asks_before_unsaved_changes_ar
     assert page.dialogs == []  # the preview's own submits are not leaving the page
 
     # Leaving with unsaved changes asks first; staying keeps everything typed.
-    page.locator("#content-main form [name=teaser]").click()
+    page.locator("#content-main form [name=teaser_de]").click()
     page.keyboard.type("KI im Mittelstand")
     with page.expect_event("dialog"):
         page.locator(".breadcrumbs a").first.click(no_wait_after=True)
     assert page.dialogs == ["beforeunload"]
     assert page.url.endswith("/admin/events/event/add/")
-    assert page.locator("#content-main form [name=teaser]").input_value() == "KI im Mittelstand"
+    assert page.locator("#content-main form [name=teaser_de]").input_value() == "KI im Mittelstand"
 
     # Saving does not ask.
     start = timezone.localtime() + timedelta(days=21)
@@ -116,15 +116,15 @@ def test_a_change_made_by_a_script_without_events_counts_and_no_change_asks_noth
     page.goto(change)
     page.frame_locator(f"#live-preview-panel-de {CURRENT}").get_by_role("heading", name="Webinar").wait_for()
     # Touching the form without changing it, then leaving: no question.
-    page.locator("#content-main form [name=title]").click()
+    page.locator("#content-main form [name=title_de]").click()
     page.locator(".breadcrumbs a").first.click()
     page.wait_for_url("**/admin/")
     assert page.dialogs == []
 
     page.goto(change)
-    page.locator("#content-main form [name=title]").click()
+    page.locator("#content-main form [name=title_de]").click()
     # An editor that writes its hidden textarea without telling anyone still counts.
-    page.evaluate("document.querySelector('textarea[name=description]').value = '<p>Neu</p>'")
+    page.evaluate("document.querySelector('textarea[name=description_de]').value = '<p>Neu</p>'")
     with page.expect_event("dialog"):
         page.locator(".breadcrumbs a").first.click(no_wait_after=True)
     assert page.dialogs == ["beforeunload"]
