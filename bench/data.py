@@ -76,7 +76,7 @@ def _news(n: int, rng: random.Random) -> None:
     rows, extra = [], []
     for i in range(n):
         t = templates[i % len(templates)]
-        data = _fields(NewsItem, t, skip=("slug", "published_at", "search_vector"))
+        data = _fields(NewsItem, t, skip=("slug", "published_at", "search_vector", "search_vector_en"))
         data.update(slug=f"{t.slug}-{i}", title=f"{t.title} ({i})", published_at=now - timedelta(hours=6 * i + 1))
         rows.append(NewsItem(**data))
         extra.append(t)

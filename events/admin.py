@@ -121,7 +121,7 @@ class EventAdmin(LivePreviewAdminMixin, SafeChangeListMixin, TranslatedAdmin):
     # What every event needs stays open; what few events need is folded. Django opens a folded section with an
     # error, but only finds fields on a line of their own there (not grouped in a tuple): keep them so.
     fieldsets = (
-        (None, {"fields": ("title", "slug", "series", "topics", "teaser", "description")}),
+        (None, {"fields": ("title", "slug", "series", "topics", "teaser", "description", "german_only")}),
         (_("Date"), {"fields": ("start", "end", "all_day")}),
         (_("Place"), {"fields": ("format", "venue", "online_url", "region")}),
         (_("Image"), {"fields": ("image", "image_alt", "focal_point_picker", ("focal_x", "focal_y"))}),

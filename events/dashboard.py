@@ -57,7 +57,7 @@ def _lacking(user) -> Content:
         no_place=Count("pk", filter=Q(venue__isnull=True, format__in=[Event.Format.IN_PERSON, Event.Format.HYBRID])),
         scheduled=Count("pk", filter=Q(publish_at__gt=now)),
         drafts=Count("pk", filter=Q(status=Event.Status.DRAFT)),
-        no_english=Count("pk", filter=english_missing("title")),
+        no_english=Count("pk", filter=english_missing("title", german_only=True)),
     )
     url = reverse("admin:events_event_changelist")
     content = Content(empty=_("Every coming event has an image, alt text and a place."))

@@ -86,6 +86,11 @@ class Event(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     teaser = models.CharField(_("teaser"), max_length=300, blank=True)
     description = RichTextField(_("description"), blank=True)
+    german_only = models.BooleanField(
+        _("German only"),
+        default=False,
+        help_text=_("No English version is planned: not listed as missing, no English address in the sitemap."),
+    )
     start = models.DateTimeField(_("start"), db_index=True)
     end = models.DateTimeField(_("end"))
     all_day = models.BooleanField(_("all day"), default=False)

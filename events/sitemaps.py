@@ -13,10 +13,11 @@ class EventSitemap(SlugSitemap):
     changefreq = "weekly"
     priority = 0.6
     url_name = "events:detail"
+    english_field = "title"
 
     def items(self):
         plain = events_public().prefetch_related(None).select_related(None)
-        return plain.only("slug", "updated_at").order_by("-start", "pk")
+        return plain.only("slug", "updated_at", "title_en", "german_only").order_by("-start", "pk")
 
     def lastmod(self, event):
         return event.updated_at

@@ -2,14 +2,17 @@
 
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationStackedInline
 
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
+from swsdigital.core.admin_translation import TranslatedAdmin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.staff import staff_action
+from swsdigital.core.translated import text_language
 
 from . import services
 from .forms import NewsImageAdminForm
@@ -17,7 +20,7 @@ from .models import NewsAttachment, NewsImage, NewsItem, PressContact, Topic
 from .views import news_preview_context
 
 
-class NewsImageInline(admin.StackedInline):
+class NewsImageInline(TranslationStackedInline):
     model = NewsImage
     form = NewsImageAdminForm
     extra = 0
@@ -57,10 +60,18 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
+class NewsItemAdmin(LivePreviewAdminMixin, SafeChangeListMixin, TranslatedAdmin):
     list_display = ("title", "kind", "visibility", "published_at", "dateline_place", "preview_link")
-    list_filter = (PublicationStateFilter, "kind", "status", "topics", ("published_at", admin.DateFieldListFilter))
-    search_fields = ("title", "lead", "body", "dateline_place")
+    list_filter = (
+        PublicationStateFilter,
+        "kind",
+        "status",
+        "topics",
+        ("published_at", admin.DateFieldListFilter),
+        english_version_filter("title"),
+        "german_only",
+    )
+    search_fields = ("title_de", "title_en", "lead_de", "lead_en", "body_de", "body_en", "dateline_place")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("press_contact", "related_events")
@@ -70,7 +81,7 @@ class NewsItemAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin
     inlines = (NewsImageInline, NewsAttachmentInline)
     actions = ("publish_now", "unpublish")
     fieldsets = (
-        (None, {"fields": ("kind", "title", "slug", "language", "dateline_place", "lead", "body")}),
+        (None, {"fields": ("kind", "title", "slug", "dateline_place", "lead", "body", "german_only")}),
         (_("Publication"), {"fields": ("status", "published_at", "preview_link")}),
         (_("Classification and contact"), {"fields": ("topics", "press_contact", "related_events")}),
         (_("History"), {"fields": ("author", "created_at", "updated_at"), "classes": ("collapse",)}),
@@ -86,7 +97,8 @@ class NewsItemAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin
         return news_preview_context(obj, topics=topics, related_events=events)
 
     def live_preview_text_language(self, obj, language):
-        return obj.language  # one text per item, in the language it was written in
+        with translation.override(language):
+            return text_language(obj, "title")  # German where the English title is still missing
 
     def view_on_site(self, obj: NewsItem) -> str:
         # The public address is a 404 for drafts and scheduled items; the preview always works.

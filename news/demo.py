@@ -235,6 +235,99 @@ def _embargo_time() -> datetime:
     return datetime.combine(today.replace(year=year, month=month, day=1), time(10, 0), tzinfo=BERLIN)
 
 
+# English versions, written for the English site (slug: title, lead, body, [(alt text, caption)] per image).
+# "netzwerk-buendelt-regionale-it-kompetenzen" stays German only (flag set): its English page shows the German
+# text, marked, and the sitemap lists no English address for it.
+GERMAN_ONLY = {"netzwerk-buendelt-regionale-it-kompetenzen"}
+ENGLISH = {
+    "unternehmen-zeigen-dem-wirtschaftsminister-digitale-praxis": (
+        "Twenty examples in a short time: the network shows the Minister for Economic Affairs digital practice",
+        "On Monday, 6 May 2019, 20 managing directors and members of SWS Digital show Saxony's Minister for "
+        "Economic Affairs, Martin Dulig, how they use digital technology to solve problems and put new ideas "
+        "into practice.",
+        "<p>Each presentation takes only a few minutes – no more is needed to show what is already running in "
+        "the companies between the Vogtland, the Ore Mountains, Zwickau and Chemnitz. The examples range from "
+        "connected manufacturing and digital services to learning offers at schools.</p>"
+        "<p>“Whoever invests here finds good conditions. Digitalisation narrows the gap between the city and "
+        "the countryside,” says the association's board. For it to stay that way, the region needs the "
+        "infrastructure to go with it: fast broadband, digital schools and municipalities that plan the "
+        "digitalisation of their administration.</p>"
+        "<h2>One year of the network in figures</h2>"
+        "<ul><li>47 members from business, education, research and administration</li>"
+        "<li>more than 1,000 contacts in the network</li>"
+        "<li>around 500 participants in training courses and network events</li></ul>"
+        "<p>The network has helped to fill jobs, internships and a doctoral position, and has supported two "
+        "start-ups.</p>",
+        [
+            (
+                "Group of people in front of a presentation wall in a bright hall",
+                "Members of the network prepare their short talks.",
+            )
+        ],
+    ),
+    "suedwestsachsen-braucht-eine-digitale-standortpolitik": (
+        "“South-West Saxony needs a digital location policy”",
+        "During the minister's visit, SWS Digital calls for a strategic digitalisation manager in every "
+        "municipality and a research centre in the Vogtland.",
+        "<p>Companies and schools that invest in digitalisation depend on reliable infrastructure. The network "
+        "names four points:</p>"
+        "<ol><li>a digitalisation manager in every municipality,</li>"
+        "<li>fast broadband across the region,</li>"
+        "<li>the digitalisation of all schools,</li>"
+        "<li>putting the master plan “Digital Administration Saxony” into practice.</li></ol>"
+        "<p>So far, research funding has gone mainly to the large cities. A centre for artificial intelligence "
+        "in the Vogtland would send a clear signal to the region's companies and skilled workers, the "
+        "association's board of trustees stresses.</p>",
+        [
+            (
+                "Panel of four people with microphones in front of an audience",
+                "Discussion about digital infrastructure in the municipalities.",
+            ),
+            ("View from the back into a full event room", ""),
+        ],
+    ),
+    "abschlussevent-datalab-westsax": (
+        "DataLabWestSax takes stock",
+        "At the closing event of DataLabWestSax, companies and universities presented what they have achieved "
+        "together with their data – and which digitalisation steps come next.",
+        "<p>Sensor data from an injection moulding machine became an early warning system, a retailer's customer "
+        "data became better demand planning. The projects show that data-driven solutions are within reach of "
+        "smaller companies too.</p>"
+        "<p>The presentations can be downloaded as a PDF (in German).</p>",
+        [("Charts on a large screen, two people talking in front of it", "Results from the data projects.")],
+    ),
+    "mint-nachwuchs-smart-rail-connectivity-campus": (
+        "Looking back: connectivity, smart services and mobility at the Smart Rail Campus",
+        "At the joint evening of SmartRailCampus and SWS Digital, the talk was of connected maintenance, "
+        "digital services and how schools can get young people interested in STEM careers.",
+        "<p>Guests from companies, universities and schools met at the West Saxon University of Applied "
+        "Sciences in Zwickau. In three short talks, members showed how sensor data makes maintenance "
+        "predictable and which services grow out of it.</p>"
+        "<p>The second part was about the next generation: mathematics, computing, natural sciences and "
+        "technology – STEM for short – are the basis of tomorrow's digital jobs. Several schools found new "
+        "partners for internships that evening.</p>"
+        "<p>The series continues: the next session is about artificial intelligence in maintenance.</p>",
+        [("Pupils at a model of a rail vehicle fitted with sensors", "Hands-on practice: sensors on the rail model.")],
+    ),
+    "instrumente-fuer-die-digitale-zusammenarbeit": (
+        "Save the date: tools for working together digitally",
+        "Members show at the Chamber of Industry and Commerce in Plauen which tools help teams work together "
+        "across sites – from the shared document to the video conference. If you cannot come to Plauen, you "
+        "can join online.",
+        "<p>The event is for small and medium-sized companies, associations and public administrations that want "
+        "to make working together simpler. After the short talks there is time for questions and "
+        "conversation.</p>"
+        "<p>You can register in the portal's event calendar.</p>",
+        [],
+    ),
+    "jahresbilanz-des-netzwerks-sperrfrist": (
+        "Embargoed: the network presents its annual report",
+        "This release is scheduled and appears only when the embargo ends.",
+        "<p>Members, contacts and events of the past year at a glance.</p>",
+        [],
+    ),
+}
+
 # Press items that point to demo events (events/demo.py); linked if those events exist.
 RELATED_EVENTS = {
     "mint-nachwuchs-smart-rail-connectivity-campus": [
@@ -275,7 +368,10 @@ def load() -> None:
         published_at = when if when.tzinfo else when.replace(tzinfo=BERLIN)
         item = NewsItem.objects.filter(slug=slug).first() or NewsItem(slug=slug)
         item.kind, item.dateline_place, item.published_at = kind, place, published_at
-        item.title, item.lead, item.body, item.status = title, lead, body, status
+        item.title_de, item.lead_de, item.body_de, item.status = title, lead, body, status
+        title_en, lead_en, body_en, images_en = ENGLISH.get(slug, ("", "", "", []))
+        item.title_en, item.lead_en, item.body_en = title_en, lead_en, body_en
+        item.german_only = slug in GERMAN_ONLY
         item.press_contact = contact
         services.news_item_save(item=item, topics=[topics[s] for s in topic_slugs])
         if not item.images.exists():
@@ -288,6 +384,9 @@ def load() -> None:
                     credit=credit,
                     position=position,
                 )
+        for image, (alt_en, caption_en) in zip(item.images.order_by("position", "pk"), images_en, strict=False):
+            image.alt_text_en, image.caption_en = alt_en, caption_en
+            image.save(update_fields=["alt_text_en", "caption_en"])
     datalab = NewsItem.objects.get(slug="abschlussevent-datalab-westsax")
     if not datalab.attachments.exists():
         attachment = NewsAttachment(item=datalab, title="Präsentationen zum Abschlussevent")

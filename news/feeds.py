@@ -4,15 +4,41 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
+
+from swsdigital.core.translated import text_language
 
 from . import selectors
 from .models import NewsItem, Topic
 
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+class _ItemLanguageMixin:
+    """Each item names the language its text is in (``dc:language``): the feed's language is the page's, and an
+    item without English text appears in German in the English feed."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("text_language"):
+            handler.addQuickElement("dc:language", item["text_language"])
+
+
+class RssWithLanguages(_ItemLanguageMixin, Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DC}
+
+
+class AtomWithLanguages(_ItemLanguageMixin, Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:dc": DC}
+
 
 class NewsRssFeed(Feed):
     """Latest press items as RSS 2.0."""
+
+    feed_type = RssWithLanguages
 
     author_name = "Südwestsachsen Digital e.V."
 
@@ -47,6 +73,9 @@ class NewsRssFeed(Feed):
     def item_description(self, item: NewsItem) -> str:
         return item.lead
 
+    def item_extra_kwargs(self, item: NewsItem) -> dict:
+        return {"text_language": text_language(item, "title")}
+
     def item_pubdate(self, item: NewsItem):
         return item.published_at
 
@@ -72,7 +101,7 @@ class NewsRssFeed(Feed):
 class NewsAtomFeed(NewsRssFeed):
     """Latest press items as Atom 1.0."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomWithLanguages
 
     def subtitle(self, obj: Topic | None) -> str:
         return self.description(obj)

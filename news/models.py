@@ -76,12 +76,10 @@ class NewsItem(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESS_RELEASE)
     title = models.CharField(_("title"), max_length=200)
-    language = models.CharField(
-        _("language of the text"),
-        max_length=5,
-        choices=settings.LANGUAGES,
-        default="de",
-        help_text=_("Marks the text for screen readers and search engines on pages in the other language."),
+    german_only = models.BooleanField(
+        _("German only"),
+        default=False,
+        help_text=_("No English version is planned: not listed as missing, no English address in the sitemap."),
     )
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("Part of the address; unique."))
     dateline_place = models.CharField(
@@ -117,8 +115,10 @@ class NewsItem(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Filled by services.news_item_search_refresh on PostgreSQL (German configuration); GIN-indexed there.
+    # Filled by services.news_item_search_refresh on PostgreSQL, GIN-indexed there: the German texts with the
+    # German configuration, the English texts with the English one (its stemming: "networks" finds "network").
     search_vector = SearchVectorField(_("search index"), null=True, editable=False)
+    search_vector_en = SearchVectorField(_("English search index"), null=True, editable=False)
 
     objects = NewsItemQuerySet.as_manager()
 

@@ -5,7 +5,8 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.db.models import F, Min, Prefetch, Q, QuerySet
+from django.db.models import Case, F, Min, Prefetch, Q, QuerySet, When
+from django.utils.translation import get_language
 
 from events.selectors import events_public_plain
 
@@ -53,20 +54,51 @@ def news_latest(*, limit: int | None = None, now: datetime | None = None) -> lis
 HIGHLIGHT_START, HIGHLIGHT_STOP = "[[[", "]]]"
 
 
+def _headline(field: str, query: SearchQuery, config: str) -> SearchHeadline:
+    return SearchHeadline(
+        field, query, config=config, start_sel=HIGHLIGHT_START, stop_sel=HIGHLIGHT_STOP, highlight_all=True
+    )
+
+
 def _search(qs: QuerySet, q: str) -> QuerySet:
     if settings.IS_POSTGRES:
-        query = SearchQuery(q, config="german", search_type="websearch")
-        headline = SearchHeadline(
-            "lead", query, config="german", start_sel=HIGHLIGHT_START, stop_sel=HIGHLIGHT_STOP, highlight_all=True
-        )
+        german = SearchQuery(q, config="german", search_type="websearch")
+        if get_language() != "en":
+            return (
+                qs.filter(search_vector=german)
+                .annotate(
+                    rank=SearchRank(F("search_vector"), german), lead_highlighted=_headline("lead_de", german, "german")
+                )
+                .order_by("-rank", "-published_at", "-pk")
+            )
+        # English pages: English stemming on the English texts; items shown in German (no English text yet)
+        # are found by their German text, as on the German pages.
+        english = SearchQuery(q, config="english", search_type="websearch")
+        has_english = ~Q(lead_en="") & Q(lead_en__isnull=False)
         return (
-            qs.filter(search_vector=query)
-            .annotate(rank=SearchRank(F("search_vector"), query), lead_highlighted=headline)
+            qs.filter(Q(search_vector_en=english) | (~has_english & Q(search_vector=german)))
+            .annotate(
+                rank=Case(
+                    When(has_english, then=SearchRank(F("search_vector_en"), english)),
+                    default=SearchRank(F("search_vector"), german),
+                ),
+                lead_highlighted=Case(
+                    When(has_english, then=_headline("lead_en", english, "english")),
+                    default=_headline("lead_de", german, "german"),
+                ),
+            )
             .order_by("-rank", "-published_at", "-pk")
         )
     words = q.split()
     for word in words[:10]:
-        qs = qs.filter(Q(title__icontains=word) | Q(lead__icontains=word) | Q(body__icontains=word))
+        qs = qs.filter(
+            Q(title_de__icontains=word)
+            | Q(title_en__icontains=word)
+            | Q(lead_de__icontains=word)
+            | Q(lead_en__icontains=word)
+            | Q(body_de__icontains=word)
+            | Q(body_en__icontains=word)
+        )
     return qs
 
 

@@ -12,17 +12,26 @@ from swsdigital.core.images import image_process_upload
 from .models import NewsAttachment, NewsImage, NewsItem, Topic
 
 
+def _vector(language: str, config: str) -> SearchVector:
+    return (
+        SearchVector(f"title_{language}", weight="A", config=config)
+        + SearchVector(f"lead_{language}", weight="B", config=config)
+        + SearchVector("dateline_place", weight="B", config=config)
+        + SearchVector(f"body_{language}", weight="C", config=config)
+    )
+
+
 def news_item_search_refresh(*, item_ids: list[int]) -> None:
-    """Recompute the stored German full-text vectors of some items (PostgreSQL only)."""
+    """Recompute the stored full-text vectors of some items (PostgreSQL only), one per language.
+
+    The German texts with the German configuration, the English texts with the English one; an item without
+    English text gets an empty English vector (the English search also looks at the German one).
+    """
     if not settings.IS_POSTGRES or not item_ids:
         return
-    vector = (
-        SearchVector("title", weight="A", config="german")
-        + SearchVector("lead", weight="B", config="german")
-        + SearchVector("dateline_place", weight="B", config="german")
-        + SearchVector("body", weight="C", config="german")
+    NewsItem.objects.filter(pk__in=item_ids).update(
+        search_vector=_vector("de", "german"), search_vector_en=_vector("en", "english")
     )
-    NewsItem.objects.filter(pk__in=item_ids).update(search_vector=vector)
 
 
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -60,12 +69,21 @@ def news_item_create(
     topics: list[Topic] | None = None,
     press_contact=None,
     author=None,
+    title_en: str = "",
+    lead_en: str = "",
+    body_en: str = "",
+    german_only: bool = False,
 ) -> NewsItem:
-    """Create an item; a future publication time keeps a published item hidden until then."""
+    """Create an item (German texts, English ones if given); a future publication time keeps a published item
+    hidden until then."""
     item = NewsItem(
-        title=title,
-        lead=lead,
-        body=body,
+        title_de=title,
+        lead_de=lead,
+        body_de=body,
+        title_en=title_en,
+        lead_en=lead_en,
+        body_en=body_en,
+        german_only=german_only,
         kind=kind,
         dateline_place=dateline_place,
         published_at=published_at or timezone.now(),
@@ -109,7 +127,7 @@ def news_image_add(
     *, item: NewsItem, upload: UploadedFile, alt_text: str, caption: str = "", credit: str = "", position: int = 0
 ) -> NewsImage:
     """Attach a photo to an item through the shared upload helper."""
-    image = NewsImage(item=item, alt_text=alt_text, caption=caption, credit=credit, position=position)
+    image = NewsImage(item=item, alt_text_de=alt_text, caption_de=caption, credit=credit, position=position)
     return news_image_set_file(image=image, upload=upload)
 
 

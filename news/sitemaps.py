@@ -12,12 +12,13 @@ class NewsSitemap(SlugSitemap):
     """Every visible press item; embargoed ones appear once due."""
 
     url_name = "news:detail"
+    english_field = "title"
     x_default = True
     changefreq = "monthly"
     priority = 0.6
 
     def items(self):
-        return selectors.news_visible().only("slug", "published_at", "updated_at")
+        return selectors.news_visible().only("slug", "published_at", "updated_at", "title_en", "german_only")
 
     def lastmod(self, item: NewsItem):
         return max(item.updated_at, item.published_at)

@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from news.selectors import HIGHLIGHT_START, HIGHLIGHT_STOP
+from swsdigital.core.translated import text_language
 
 register = template.Library()
 
@@ -32,7 +33,7 @@ def news_jsonld(item) -> str:
         "datePublished": item.published_at.isoformat(),
         "dateModified": max(item.updated_at, item.published_at).isoformat(),
         "mainEntityOfPage": absolute(item.get_absolute_url()),
-        "inLanguage": item.language,
+        "inLanguage": text_language(item, "title"),
         "publisher": {
             "@type": "Organization",
             "name": "Südwestsachsen Digital e.V.",

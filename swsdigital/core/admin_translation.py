@@ -20,9 +20,13 @@ class TranslatedAdmin(TranslationAdmin):
         js = ["js/admin-translation-tabs.js"]
 
 
-def english_missing(field: str) -> Q:
-    """Return the condition "``<field>`` has no English text" (empty or never written)."""
-    return Q(**{f"{field}_en__isnull": True}) | Q(**{f"{field}_en": ""})
+def english_missing(field: str, *, german_only: bool = False) -> Q:
+    """Return the condition "``<field>`` has no English text" (empty or never written).
+
+    With ``german_only`` the model has that flag, and an item marked German only does not count as missing.
+    """
+    missing = Q(**{f"{field}_en__isnull": True}) | Q(**{f"{field}_en": ""})
+    return missing & Q(german_only=False) if german_only else missing
 
 
 def english_version_filter(field: str) -> type[admin.SimpleListFilter]:
@@ -36,8 +40,10 @@ def english_version_filter(field: str) -> type[admin.SimpleListFilter]:
             return [("missing", _("missing")), ("present", _("present"))]
 
         def queryset(self, request, queryset: QuerySet) -> QuerySet:
+            # Items marked "German only" are neither missing nor present: no English version is planned.
+            german_only = any(f.name == "german_only" for f in queryset.model._meta.fields)
             if self.value() == "missing":
-                return queryset.filter(english_missing(field))
+                return queryset.filter(english_missing(field, german_only=german_only))
             if self.value() == "present":
                 return queryset.exclude(english_missing(field))
             return queryset

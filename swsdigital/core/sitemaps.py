@@ -45,6 +45,8 @@ class SlugSitemap(Sitemap):
     alternates = True
     limit = 2000  # (item, language) pairs per page: small pages, cheap to serve and to fetch again
     url_name = ""
+    # A translated field (e.g. "title"): its English column decides whether the item has an English page.
+    english_field = ""
 
     def __init__(self):
         self._prefixes: dict[str, tuple[str, str]] = {}
@@ -52,6 +54,24 @@ class SlugSitemap(Sitemap):
     @property
     def paginator(self) -> Paginator:
         return Paginator(_Pairs(self.items(), list(self._languages())), self.limit)
+
+    def get_languages_for_item(self, item) -> list[str]:
+        """The languages the item has a page of its own in: German always; English where an English text
+        exists (``english_field``) and the item is not marked German only."""
+        languages = list(self._languages())
+        if not self.english_field:
+            return languages
+        if getattr(item, "german_only", False) or not getattr(item, f"{self.english_field}_en", ""):
+            return [code for code in languages if code != "en"]
+        return languages
+
+    def _urls(self, page, protocol, domain):
+        # Pages are sliced over (item, language) pairs; the English address of an item without English text is
+        # left out here, so a page may list fewer addresses than ``limit`` (never a query more).
+        urls = super()._urls(page, protocol, domain)
+        if not self.english_field:
+            return urls
+        return [url for url in urls if url["item"][1] in self.get_languages_for_item(url["item"][0])]
 
     def location(self, item) -> str:
         language = get_language()

@@ -10,22 +10,38 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import normalize_newlines
+from django.utils.text import Truncator, normalize_newlines
 from django.utils.translation import gettext
 
 from .richtext import richtext_render
 
 
-def _languages() -> list[str]:
-    """The active language first, then the fallback languages, as modeltranslation resolves them."""
+def _languages(obj=None) -> list[str]:
+    """The active language first, then the fallback languages, as modeltranslation resolves them for ``obj``.
+
+    A model may name its own (``fallback_languages`` in its translation options, e.g. press items: German
+    pages fall back to English); otherwise German is the one fallback.
+    """
     active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
     fallbacks = getattr(settings, "MODELTRANSLATION_FALLBACK_LANGUAGES", (settings.LANGUAGE_CODE,))
-    return [active, *(code for code in fallbacks if code != active)]
+    own = _model_fallbacks(type(obj)) if obj is not None else None
+    if own:
+        fallbacks = (*own.get(active, ()), *own.get("default", ()))
+    return list(dict.fromkeys([active, *fallbacks]))
+
+
+def _model_fallbacks(model) -> dict | None:
+    from modeltranslation.translator import NotRegistered, translator
+
+    try:
+        return getattr(translator.get_options_for_model(model), "fallback_languages", None)
+    except NotRegistered:
+        return None
 
 
 def text_language(obj, field: str) -> str:
     """Return the language ``obj.<field>`` is shown in on a page in the active language."""
-    languages = _languages()
+    languages = _languages(obj)
     if not hasattr(obj, f"{field}_{languages[0]}"):
         return languages[0]  # not a translated field: written in the page's language
     for code in languages:
@@ -36,21 +52,26 @@ def text_language(obj, field: str) -> str:
 
 def is_fallback(obj, field: str) -> bool:
     """Return whether ``obj.<field>`` is shown in another language than the page's."""
-    return text_language(obj, field) != _languages()[0]
+    return text_language(obj, field) != _languages(obj)[0]
 
 
 def fallback_note(language: str) -> str:
     """The short note after a text in another language, written in that language: "(auf Deutsch)"."""
+    if language == "en":
+        return "(in English)"  # an English text on a German page (press items written in English only)
     with translation.override(language):
-        return gettext("(in German)")  # German is the only language texts fall back to
+        return gettext("(in German)")
 
 
-def translated_html(obj, field: str, *, kind: str = "text", note: bool = True) -> SafeString:
+def translated_html(obj, field: str, *, kind: str = "text", note: bool = True, words: int = 0) -> SafeString:
     """Return ``obj.<field>`` as HTML; in another language than the page's, marked with its language and a note.
 
-    ``kind`` is "text" (inline), "lines" (inline, line breaks kept) or "rich" (rich-text HTML, a block).
+    ``kind`` is "text" (inline), "lines" (inline, line breaks kept) or "rich" (rich-text HTML, a block);
+    ``words`` shortens a plain text to that many words (as the ``truncatewords`` filter).
     """
     value = getattr(obj, field, "") or ""
+    if words and kind != "rich":
+        value = Truncator(value).words(words, truncate=" …")
     if kind == "rich":
         body = richtext_render(value)
     elif kind == "lines":

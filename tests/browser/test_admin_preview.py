@@ -77,13 +77,13 @@ def test_the_event_form_previews_while_typing_and_asks_before_unsaved_changes_ar
     assert page.dialogs == []  # the preview's own submits are not leaving the page
 
     # Leaving with unsaved changes asks first; staying keeps everything typed.
-    page.locator("#content-main form [name=teaser]").click()
+    page.locator("#content-main form [name=teaser_de]").click()
     page.keyboard.type("KI im Mittelstand")
     with page.expect_event("dialog"):
         page.locator(".breadcrumbs a").first.click(no_wait_after=True)
     assert page.dialogs == ["beforeunload"]
     assert page.url.endswith("/admin/events/event/add/")
-    assert page.locator("#content-main form [name=teaser]").input_value() == "KI im Mittelstand"
+    assert page.locator("#content-main form [name=teaser_de]").input_value() == "KI im Mittelstand"
 
     # Saving does not ask.
     start = timezone.localtime() + timedelta(days=21)

@@ -203,8 +203,8 @@ def test_staff_create_preview_and_publish_an_event_and_a_press_release(
     # The press release: a draft, its preview link, then published.
     page.goto("/admin/news/newsitem/add/")
     news_fields = {
-        "title": "Netzwerk wächst im Vogtland", "dateline_place": "Plauen",
-        "lead": "Zwölf neue Mitglieder seit dem Frühjahr.", "body": "Das Netzwerk wächst weiter.",
+        "title_de": "Netzwerk wächst im Vogtland", "dateline_place": "Plauen",
+        "lead_de": "Zwölf neue Mitglieder seit dem Frühjahr.", "body_de": "Das Netzwerk wächst weiter.",
     }  # fmt: skip
     _admin_save(page, news_fields, {"kind": "press_release", "status": "draft"})
     item = NewsItem.objects.get(title="Netzwerk wächst im Vogtland")

@@ -252,14 +252,13 @@ def test_a_press_item_is_previewed_with_the_forms_topics_and_only_public_events(
     public = make_event(title="Öffentlicher Termin")
     data = {
         "kind": "press_release",
-        "title": "Netzwerk wächst im Vogtland",
+        "title_de": "Netzwerk wächst im Vogtland",
         "slug": "netzwerk-waechst",
-        "language": "de",
         "dateline_place": "Plauen",
         "published_at_0": timezone.localtime().strftime("%d.%m.%Y"),
         "published_at_1": "09:00:00",
-        "lead": "Zwölf neue Mitglieder seit dem Frühjahr.",
-        "body": "<p>Das Netzwerk <strong>wächst</strong>.</p>",
+        "lead_de": "Zwölf neue Mitglieder seit dem Frühjahr.",
+        "body_de": "<p>Das Netzwerk <strong>wächst</strong>.</p>",
         "status": "draft",
         "topics": [mint.pk],
         "related_events": [draft.pk, public.pk],
@@ -272,6 +271,11 @@ def test_a_press_item_is_previewed_with_the_forms_topics_and_only_public_events(
     english = admin_client.post(f"{url}?lang=en", data).content.decode()
     assert "STEM" in english  # the topic's English name, as the English page shows it
     assert _de(NO_ENGLISH) in english
+    assert '<span lang="de">Netzwerk wächst im Vogtland</span>' in english  # the German title, marked
+    data |= {"title_en": "Network grows in Vogtland", "lead_en": "Twelve new members since spring."}
+    english = admin_client.post(f"{url}?lang=en", data).content.decode()
+    assert "Network grows in Vogtland</h1>" in english and "Twelve new members" in english
+    assert _de(NO_ENGLISH) not in english
     assert NewsItem.objects.count() == 0 and NewsTopic.objects.count() == 1
 
 

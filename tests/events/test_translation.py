@@ -260,3 +260,12 @@ def test_the_migration_puts_existing_texts_into_the_german_columns(transactional
     finally:
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_german_only_event_is_not_listed_as_missing_english(staff_login, make_event):
+    german = make_event(title="Nur auf Deutsch")
+    make_event(title="Mitgliederversammlung", german_only=True, venue=Venue.objects.create(name="Saal"))
+    client = staff_login(roles=(EDITORS,))
+    changelist = reverse("admin:events_event_changelist")
+    listed = {row.pk for row in client.get(changelist + "?english=missing").context["cl"].result_list}
+    assert listed == {german.pk}

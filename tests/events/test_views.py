@@ -338,9 +338,18 @@ def test_sitemap_lists_published_events(make_event):
         domain = "sws-digital.example"
         name = "SWS"
 
+    # German only so far: the German address, no English one and no English alternate.
+    [de] = EventSitemap().get_urls(site=Site(), protocol="https")
+    assert de["location"] == f"https://sws-digital.example/termine/{public.slug}/"
+    assert [a["lang_code"] for a in de["alternates"]] == ["de"]
+    Event.objects.filter(pk=public.pk).update(title_en="In English")
     [de, en] = EventSitemap().get_urls(site=Site(), protocol="https")
     assert de["location"] == f"https://sws-digital.example/termine/{public.slug}/"
     assert en["location"] == f"https://sws-digital.example/en/events/{public.slug}/"
+    assert [a["lang_code"] for a in en["alternates"]] == ["de", "en"]
+    Event.objects.filter(pk=public.pk).update(german_only=True)
+    [de] = EventSitemap().get_urls(site=Site(), protocol="https")
+    assert [a["lang_code"] for a in de["alternates"]] == ["de"]
 
 
 def test_german_and_english_paths():

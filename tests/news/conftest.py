@@ -60,6 +60,7 @@ def many_items(db, mint):
         [
             NewsItem(
                 title=f"Meldung {n}",
+                title_en=f"Item {n}",  # an English version: each item has its English address in the sitemap
                 slug=f"meldung-{n}",
                 lead=f"Vorspann {n}",
                 body="Text",

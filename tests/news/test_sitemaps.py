@@ -42,7 +42,7 @@ def test_sitemap_lists_static_and_legal_pages_in_both_languages(client, db):
 
 
 def test_sitemap_has_hreflang_alternates(client, make_item):
-    item = make_item("Netzwerk")
+    item = make_item("Netzwerk", title_en="Network")
     root = _xml(client, "/sitemap-news.xml")
     with translation.override("en"):
         english = item.get_absolute_url()

@@ -257,12 +257,14 @@ def test_german_text_is_marked_as_german_on_english_pages(client, make_item):
     item = make_item("Netzwerk wächst")
     with translation.override("en"):
         english_detail, english_list = item.get_absolute_url(), reverse("news:list")
-    assert '<article class="col-lg-8 news-article" lang="de">' in client.get(english_detail).content.decode()
-    assert '<article class="card news-card mb-3 shadow-sm" lang="de">' in client.get(english_list).content.decode()
+    detail = client.get(english_detail).content.decode()
+    note = '<small class="translation-note" lang="de">(auf Deutsch)</small>'
+    assert f'<h1><span lang="de">Netzwerk wächst</span> {note}</h1>' in detail
+    assert '<span lang="de">Netzwerk wächst</span>' in client.get(english_list).content.decode()
     with translation.override("de"):
         german_detail = item.get_absolute_url()
     german = client.get(german_detail).content.decode()
-    assert 'news-article" lang=' not in german
+    assert 'lang="de">Netzwerk' not in german and "(auf Deutsch)" not in german
     assert '"inLanguage": "de"' in german
 
 

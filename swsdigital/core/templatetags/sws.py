@@ -5,7 +5,7 @@ from django.utils.http import urlencode
 
 from swsdigital.core.money import money_format
 from swsdigital.core.richtext import richtext_render
-from swsdigital.core.translated import translated_html
+from swsdigital.core.translated import text_language, translated_html
 
 register = template.Library()
 
@@ -66,10 +66,17 @@ def bootstrap_widget(field):
 
 
 @register.simple_tag
-def translated(obj, field: str, kind: str = "text", note: bool = True):
+def translated(obj, field: str, kind: str = "text", note: bool = True, words: int = 0):
     """Render a translated text; a fallback in another language is marked with lang="de" and "(auf Deutsch)".
 
     ``{% translated event "title" %}``, ``{% translated event "description" "rich" %}`` (rich text, as a block),
-    ``{% translated venue "accessibility" "lines" %}``; ``note=False`` leaves out the note (e.g. in a breadcrumb).
+    ``{% translated venue "accessibility" "lines" %}``; ``note=False`` leaves out the note (e.g. in a breadcrumb);
+    ``words=30`` shortens a plain text.
     """
-    return translated_html(obj, field, kind=kind, note=note)
+    return translated_html(obj, field, kind=kind, note=note, words=words)
+
+
+@register.simple_tag
+def text_lang(obj, field: str) -> str:
+    """The language ``obj.<field>`` is shown in on this page: ``{% text_lang item "lead" as lead_language %}``."""
+    return text_language(obj, field)
