@@ -256,6 +256,9 @@ else:
     EMAIL_BACKEND = "swsdigital.mail.backends.EmlFileBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Where bounces go: each message's envelope sender is BOUNCE_ADDRESS with a signed token (VERP),
+# e.g. bounces+o42.1f0c9a7be2d4@sws-digital.example. Empty: bounces@<domain of DEFAULT_FROM_EMAIL>.
+BOUNCE_ADDRESS = env.str("BOUNCE_ADDRESS", default="")
 STAFF_NOTIFICATION_EMAIL = env.str("STAFF_NOTIFICATION_EMAIL", default="office@sws-digital.example")
 # Retry schedule of the outbox (seconds after the first, second, ... failure).
 MAIL_RETRY_DELAYS = [
