@@ -26,6 +26,7 @@ from .models import Delivery, Mailing, MembershipOptin, Subscriber, Topic
 from .rendering import mailing_render
 
 TEST_BUTTON = "_test"
+CHECK_BUTTON = "_check"
 
 DS = Delivery.Status
 
@@ -167,6 +168,7 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
         editable = obj is None or obj.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED)
         context["mailing_buttons"] = {
             "test": editable,
+            "check": editable,
             "schedule": editable and self.has_send_mailing_permission(request),
         }
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -175,10 +177,22 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
         return self._button_response(request, obj) or super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        return self._button_response(request, obj) or super().response_change(request, obj)
+        response = self._button_response(request, obj) or super().response_change(request, obj)
+        obj.refresh_from_db(fields=["status", "checked_hash"])
+        if obj.status == Mailing.Status.SCHEDULED and services.mailing_check_current(obj) is None:
+            self.message_user(
+                request,
+                _("The content changed after the check: the scheduled mailing is not sent unless it is checked again."),
+                messages.WARNING,
+            )
+        return response
 
     def _button_response(self, request, obj: Mailing):
         here = redirect(reverse("admin:newsletter_mailing_change", args=[obj.pk]))
+        check_page = redirect(reverse("admin:newsletter_mailing_check", args=[obj.pk]))
+        if CHECK_BUTTON in request.POST:
+            services.mailing_check_run(mailing=obj)
+            return check_page
         if TEST_BUTTON in request.POST:
             to = request.user.email or settings.STAFF_NOTIFICATION_EMAIL
             for language in ("de", "en"):
@@ -190,7 +204,14 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
         if SCHEDULE_BUTTON in request.POST:
             if not self.has_send_mailing_permission(request):
                 raise PermissionDenied
-            services.mailing_schedule(mailing=obj, when=obj.scheduled_at)
+            if services.mailing_check_current(obj) is None:  # checked now, so that scheduling is one click
+                services.mailing_check_run(mailing=obj)
+            try:
+                services.mailing_schedule(mailing=obj, when=obj.scheduled_at)
+            except services.MailingCheckRequired as refused:
+                self.message_user(request, _("Saved, not scheduled: %(reason)s") % {"reason": refused.message},
+                                  messages.ERROR)  # fmt: skip
+                return check_page
             when = date_format(timezone.localtime(obj.scheduled_at), "DATETIME_FORMAT")
             self.message_user(request, _("Saved and scheduled for %(when)s.") % {"when": when}, messages.SUCCESS)
             return redirect(reverse("admin:newsletter_mailing_changelist"))
@@ -253,6 +274,7 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
     def get_urls(self):
         extra = [
             path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="newsletter_mailing_preview"),
+            path("<int:pk>/check/", self.admin_site.admin_view(self.check_view), name="newsletter_mailing_check"),
         ]
         return extra + super().get_urls()
 
@@ -264,6 +286,62 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
         _subject, _text, html = mailing_render(mailing, language, unsubscribe_url="#", preferences_url="#")
         return HttpResponse(html)
 
+    def check_view(self, request, pk: int):
+        """The pre-send check: run it, read the report, send or schedule from here (with warnings: confirmed)."""
+        mailing = get_object_or_404(Mailing, pk=pk)
+        if not self.has_view_permission(request, mailing):
+            raise PermissionDenied
+        here = redirect(reverse("admin:newsletter_mailing_check", args=[pk]))
+        editable = mailing.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED)
+        if request.method == "POST":
+            if not editable or not self.has_change_permission(request, mailing):
+                raise PermissionDenied
+            if "run" in request.POST:
+                services.mailing_check_run(mailing=mailing)
+                return here
+            if not self.has_send_mailing_permission(request):
+                raise PermissionDenied
+            accept = request.POST.get("accept_warnings") == "yes"
+            try:
+                if "schedule" in request.POST and mailing.scheduled_at and mailing.scheduled_at > timezone.now():
+                    services.mailing_schedule(mailing=mailing, when=mailing.scheduled_at, accept_warnings=accept)
+                    when = date_format(timezone.localtime(mailing.scheduled_at), "DATETIME_FORMAT")
+                    self.message_user(request, _("Scheduled for %(when)s.") % {"when": when}, messages.SUCCESS)
+                elif "send" in request.POST:
+                    services.mailing_send_checked(mailing=mailing, accept_warnings=accept)
+                    self.message_user(request, _("The mailing is being sent."), messages.SUCCESS)
+                else:
+                    return here
+            except services.MailingCheckRequired as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+                return here
+            return redirect(reverse("admin:newsletter_mailing_changelist"))
+        report = services.mailing_check_current(mailing)
+        groups = []
+        if report is not None:
+            labels = {"error": _("Errors"), "warning": _("Warnings"), "info": _("Notes")}
+            groups = [
+                {"severity": severity, "label": labels[severity], "findings": report.of(severity)}
+                for severity in ("error", "warning", "info")
+                if report.of(severity)
+            ]
+        future = bool(mailing.scheduled_at and mailing.scheduled_at > timezone.now())
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Check before sending: %(subject)s") % {"subject": mailing.subject},
+            "mailing": mailing,
+            "report": report,
+            "stale": report is None and bool(mailing.checked_hash),
+            "groups": groups,
+            "editable": editable and self.has_change_permission(request, mailing),
+            "can_send": editable and self.has_send_mailing_permission(request) and report is not None
+            and not report.has_errors,
+            "can_schedule": future,
+            "change_url": reverse("admin:newsletter_mailing_change", args=[pk]),
+        }  # fmt: skip
+        return TemplateResponse(request, "newsletter/admin/mailing_check.html", context)
+
     def _done(self, request, count: int, text: str):
         self.message_user(request, text % {"count": count}, messages.SUCCESS if count else messages.WARNING)
 
@@ -272,8 +350,12 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
         if request.POST.get("post") != "yes":  # first ask, with the number of recipients
             return self._send_confirmation(request, queryset)
         count = 0
+        accept = request.POST.get("accept_warnings") == "yes"
         for mailing in queryset:
-            count += services.mailing_send(mailing=mailing).status == Mailing.Status.SENDING
+            try:
+                count += services.mailing_send_checked(mailing=mailing, accept_warnings=accept).status == "sending"
+            except services.MailingCheckRequired as refused:
+                self.message_user(request, refused.message, messages.ERROR)
         self._done(request, count, _("%(count)d mailing(s) are being sent."))
 
     def _send_confirmation(self, request, queryset):
@@ -281,6 +363,9 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
         for mailing in queryset.order_by("pk"):
             sendable = mailing.status in (Mailing.Status.DRAFT, Mailing.Status.SCHEDULED)
             counts = selectors.mailing_recipient_counts(mailing=mailing) if sendable else []
+            report = services.mailing_check_current(mailing) if sendable else None
+            if sendable and report is None:  # checked here, so that the answer is on this page
+                report = services.mailing_check_run(mailing=mailing)
             mailings.append(
                 {
                     "mailing": mailing,
@@ -290,6 +375,9 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
                     # Without an English text, those who chose English receive the German one.
                     "english_get_german": not mailing.body_en.strip()
                     and any(row["language"] != "de" for row in counts),
+                    "errors": report.of("error") if report else [],
+                    "warnings": report.of("warning") if report else [],
+                    "check_url": reverse("admin:newsletter_mailing_check", args=[mailing.pk]),
                 }
             )
         context = {
@@ -297,7 +385,8 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
             "opts": self.model._meta,
             "title": _("Send now?"),
             "mailings": mailings,
-            "any_sendable": any(row["sendable"] for row in mailings),
+            "any_sendable": any(row["sendable"] and not row["errors"] for row in mailings),
+            "any_warnings": any(row["sendable"] and row["warnings"] and not row["errors"] for row in mailings),
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "changelist_url": request.get_full_path(),
         }
@@ -307,7 +396,10 @@ class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin)
     def schedule(self, request, queryset):
         count = 0
         for mailing in queryset.filter(scheduled_at__isnull=False):
-            count += services.mailing_schedule(mailing=mailing, when=mailing.scheduled_at).status == "scheduled"
+            try:
+                count += services.mailing_schedule(mailing=mailing, when=mailing.scheduled_at).status == "scheduled"
+            except services.MailingCheckRequired as refused:  # warnings are confirmed on the check page
+                self.message_user(request, refused.message, messages.ERROR)
         self._done(request, count, _("%(count)d mailing(s) scheduled."))
 
     @staff_action(description=_("Send a test to my address"), permissions=["change"])

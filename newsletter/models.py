@@ -114,6 +114,10 @@ class Mailing(models.Model):
     started_at = models.DateTimeField(_("sending started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("sending finished"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # The latest pre-send check (newsletter/services/checks.py) and a hash of the content it saw.
+    check_report = models.JSONField(_("pre-send check"), default=dict, blank=True, editable=False)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True, editable=False)
+    checked_hash = models.CharField(_("checked content"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("mailing")

@@ -452,6 +452,13 @@ NEWSLETTER_BLOCK_ITEMS = env.int("NEWSLETTER_BLOCK_ITEMS", default=3)
 # Sign-ups per IP and period (seconds) on the newsletter form.
 NEWSLETTER_SUBSCRIBE_RATE_LIMIT = env.int("NEWSLETTER_SUBSCRIBE_RATE_LIMIT", default=10)
 NEWSLETTER_SUBSCRIBE_RATE_PERIOD = env.int("NEWSLETTER_SUBSCRIBE_RATE_PERIOD", default=600)
+# The pre-send check's spam score: spamc against a running spamd when SPAMD_HOST is set, else the local
+# `spamassassin -t -L` command (no network tests); skipped with a note when neither is there or it times out.
+SPAMD_HOST = env.str("SPAMD_HOST", default="")
+SPAMD_PORT = env.int("SPAMD_PORT", default=783)
+SPAMASSASSIN_TIMEOUT = env.int("SPAMASSASSIN_TIMEOUT", default=30)
+SPAMASSASSIN_COMMAND = env.str("SPAMASSASSIN_COMMAND", default="spamassassin")
+SPAMC_COMMAND = env.str("SPAMC_COMMAND", default="spamc")
 # How often the sweep starts scheduled mailings and revives stalled ones (after a worker died).
 CELERY_BEAT_SCHEDULE["newsletter-sweep"] = {
     "task": "newsletter.tasks.mailings_sweep_task",

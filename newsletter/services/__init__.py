@@ -1,5 +1,6 @@
 """Business rules of the newsletter: subscriptions, the sending engine, import and export."""
 
+from .checks import CheckReport, MailingCheckRequired, mailing_check, mailing_check_current, mailing_check_run
 from .importing import bounces_import_csv, subscribers_export_csv, subscribers_import_csv
 from .membership import subscribers_invite_from_applications
 from .sending import (
@@ -10,6 +11,7 @@ from .sending import (
     mailing_run,
     mailing_schedule,
     mailing_send,
+    mailing_send_checked,
     mailing_test_send,
     mailings_sweep,
 )
@@ -28,17 +30,23 @@ from .subscriptions import (
 from .tokens import confirm_token, manage_token, subscriber_from_confirm_token, subscriber_from_manage_token
 
 __all__ = [
+    "CheckReport",
     "ErasureNeedsLogin",
     "InvalidToken",
+    "MailingCheckRequired",
     "bounces_import_csv",
     "confirm_token",
     "mailing_cancel",
+    "mailing_check",
+    "mailing_check_current",
+    "mailing_check_run",
     "mailing_deliveries_prepare",
     "mailing_pause",
     "mailing_resume",
     "mailing_run",
     "mailing_schedule",
     "mailing_send",
+    "mailing_send_checked",
     "mailing_test_send",
     "mailings_sweep",
     "manage_token",

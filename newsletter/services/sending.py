@@ -29,6 +29,7 @@ from swsdigital.mail.services import email_queue, smtp_error_is_temporary
 from ..models import Delivery, Mailing, Subscriber
 from ..ratelimit import SendRateLimiter
 from ..selectors import mailing_recipients
+from .checks import mailing_gate, mailing_send_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,10 @@ def _heartbeat_key(mailing_id: int) -> str:
 
 @transaction.atomic
 def mailing_send(*, mailing: Mailing) -> Mailing:
-    """Start sending now: the worker creates the delivery rows and the runners send them."""
+    """Start sending now: the worker creates the delivery rows and the runners send them.
+
+    The engine's own entry, without the pre-send check: staff paths use mailing_send_checked.
+    """
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     if mailing.status not in (MS.DRAFT, MS.SCHEDULED):
         return mailing
@@ -60,10 +64,20 @@ def mailing_send(*, mailing: Mailing) -> Mailing:
 
 
 @transaction.atomic
-def mailing_schedule(*, mailing: Mailing, when) -> Mailing:
-    """Plan a mailing for a moment; the periodic sweep starts it then."""
+def mailing_send_checked(*, mailing: Mailing, accept_warnings: bool = False) -> Mailing:
+    """Start sending now if the current content passed its pre-send check (raise MailingCheckRequired if not)."""
     mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
     if mailing.status in (MS.DRAFT, MS.SCHEDULED):
+        mailing_gate(mailing, accept_warnings=accept_warnings)
+    return mailing_send(mailing=mailing)
+
+
+@transaction.atomic
+def mailing_schedule(*, mailing: Mailing, when, accept_warnings: bool = False) -> Mailing:
+    """Plan a mailing for a moment once its content passed the pre-send check; the periodic sweep starts it then."""
+    mailing = Mailing.objects.select_for_update().get(pk=mailing.pk)
+    if mailing.status in (MS.DRAFT, MS.SCHEDULED):
+        mailing_gate(mailing, accept_warnings=accept_warnings)
         mailing.status = MS.SCHEDULED
         mailing.scheduled_at = when
         mailing.save(update_fields=["status", "scheduled_at"])
@@ -333,6 +347,12 @@ def mailings_sweep() -> int:
     started = 0
     just_started = []
     for mailing in Mailing.objects.filter(status=MS.SCHEDULED, scheduled_at__lte=now):
+        # Checked when scheduled (warnings accepted then); edited since, it waits as a draft for a new check.
+        refusal = mailing_send_refusal(mailing, accept_warnings=True)
+        if refusal:
+            logger.warning("Scheduled mailing %s not sent: %s", mailing.pk, refusal)
+            Mailing.objects.filter(pk=mailing.pk, status=MS.SCHEDULED).update(status=MS.DRAFT)
+            continue
         mailing_send(mailing=mailing)
         just_started.append(mailing.pk)
         started += 1

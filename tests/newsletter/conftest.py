@@ -86,3 +86,29 @@ def newsletter_worker(_worker_process, transactional_db, smtp_sink, settings):
     worker = CeleryWorker(env={**_worker_process.env, **tuning}).start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def presend_clean(settings):
+    """Settings under which the fixture mailing passes the pre-send check without warnings.
+
+    DKIM configured for the sender's domain, https links, and no SpamAssassin run (its own tests run it).
+    """
+    settings.DKIM_DOMAIN = "sws-digital.example"
+    settings.DKIM_SELECTOR = "test"
+    settings.DKIM_PRIVATE_KEY = "not used by the check"
+    settings.SITE_URL = "https://portal.sws-digital.example"
+    settings.SPAMASSASSIN_COMMAND = "/nonexistent/spamassassin"
+    settings.SPAMD_HOST = ""
+    return settings
+
+
+@pytest.fixture
+def presend_passed(presend_clean, mailing):
+    """The fixture mailing with a passing pre-send check of its current content (what the admin's check does)."""
+    from newsletter.services import mailing_check_run
+
+    report = mailing_check_run(mailing=mailing)
+    assert not report.has_errors and not report.has_warnings, report.findings
+    mailing.refresh_from_db()
+    return mailing

@@ -39,7 +39,7 @@ def test_test_send_goes_to_the_staff_address_through_the_outbox(client, staff, m
 
 
 def test_send_pause_resume_cancel_actions_and_progress(
-    admin_client, mailing, subscribers, django_capture_on_commit_callbacks, monkeypatch
+    admin_client, subscribers, presend_passed, mailing, django_capture_on_commit_callbacks, monkeypatch
 ):
     from newsletter import tasks
 
@@ -70,7 +70,7 @@ def test_send_pause_resume_cancel_actions_and_progress(
     assert Delivery.objects.filter(mailing=mailing, status=Delivery.Status.SKIPPED).count() == 25
 
 
-def test_schedule_action_needs_a_time(admin_client, mailing):
+def test_schedule_action_needs_a_time(admin_client, presend_passed, mailing):
     admin_client.post("/admin/newsletter/mailing/", {"action": "schedule", "_selected_action": [mailing.pk]})
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
     Mailing.objects.filter(pk=mailing.pk).update(scheduled_at=timezone.now())
@@ -207,7 +207,7 @@ def test_mailing_keeps_the_line_breaks_the_author_typed_in_html_and_text(mailing
 
 
 def test_send_now_first_shows_the_recipients_per_language_and_asks(
-    admin_client, mailing, subscribers, make_subscriber, django_capture_on_commit_callbacks, monkeypatch
+    admin_client, presend_clean, mailing, subscribers, make_subscriber, django_capture_on_commit_callbacks, monkeypatch
 ):
     from django.contrib.admin.models import LogEntry
 

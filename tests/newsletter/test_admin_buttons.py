@@ -40,7 +40,7 @@ def test_save_and_test_sends_both_languages_to_me_and_stays_on_the_form(staff_lo
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
 
 
-def test_save_and_schedule_plans_the_mailing(staff_login, mailing):
+def test_save_and_schedule_plans_the_mailing(staff_login, presend_clean, mailing):
     client = staff_login(roles=(OFFICE,))
     when = timezone.now() + datetime.timedelta(days=2)
     response = client.post(

@@ -33,7 +33,7 @@ def test_view_only_staff_cannot_send_schedule_pause_or_cancel(staff_login, maili
 
 
 def test_send_permission_sends_and_leaves_a_log_entry(
-    staff_login, mailing, subscribers, django_capture_on_commit_callbacks
+    staff_login, subscribers, presend_passed, mailing, django_capture_on_commit_callbacks
 ):
     sender = staff_login("newsletter.view_mailing", "newsletter.send_mailing")
     with django_capture_on_commit_callbacks(execute=True):

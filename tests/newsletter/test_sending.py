@@ -200,7 +200,9 @@ def test_cancel_skips_the_rest(subscribers, sending):
     assert mailing_progress(mailing=sending)["skipped"] == 30
 
 
-def test_scheduled_mailing_is_started_by_the_sweep(mailing, django_capture_on_commit_callbacks, monkeypatch):
+def test_scheduled_mailing_is_started_by_the_sweep(
+    presend_passed, mailing, django_capture_on_commit_callbacks, monkeypatch
+):
     from newsletter import tasks
 
     started = []
