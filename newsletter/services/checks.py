@@ -436,7 +436,7 @@ def mailing_check(mailing: Mailing, *, spam: bool = True) -> CheckReport:
         _sender, _to, raw = renderer.raw(delivery)
         html_findings(report, html, language=language)
         message_findings(report, raw, language=language)
-        if spam:
+        if spam and not any(f.code == "spam_skipped" for f in report.findings):  # one note is enough
             spam_findings(report, raw, language=language)
     subject_findings(report, mailing, languages, counts.get("en", 0))
     if not sum(counts.values()):
