@@ -13,6 +13,11 @@ WORKDIR /app
 RUN groupadd --system --gid 1000 sws \
     && useradd --system --uid 1000 --gid sws --home-dir /app --shell /usr/sbin/nologin sws
 
+# SpamAssassin scores each mailing in the pre-send check (`spamassassin -t -L`, or spamc against SPAMD_HOST).
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends spamassassin spamc \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 
