@@ -321,7 +321,7 @@ def write_dkim_report(results: list[dict], command: str) -> None:
         f"subscribers: unsigned, signed, signed, unsigned, {ROUNDS} × (a change of the shared machine's load falls "
         "on both alike); the rates are the means of each kind, the single runs are listed below the table. "
         "Signed: every message gets an rsa-sha256 relaxed/relaxed "
-        "DKIM-Signature with a 2048-bit key (`swsdigital/mail/dkim.py`; dkimpy canonicalises, OpenSSL signs).",
+        "DKIM-Signature with a 2048-bit key (`swsdigital/mail/dkim.py`: dkimpy's header handling, OpenSSL's RSA).",
         "",
         "| subscribers | unsigned messages/s | signed messages/s | signed / unsigned | baseline messages/s "
         "| signed / baseline | target (signed ≥ 60 % of unsigned) |",
