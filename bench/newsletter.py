@@ -4,12 +4,17 @@ One command (PostgreSQL and Redis must run locally):
 
     .venv/bin/python bench/newsletter.py                 # 10,000 and 100,000 subscribers
     .venv/bin/python bench/newsletter.py --sizes 2000    # a quick look
+    .venv/bin/python bench/newsletter.py --dkim --sizes 10000   # unsigned against DKIM-signed
 
 For every size it fills a database of its own (``bench_newsletter``) with confirmed subscribers,
 starts the worker processes, sends one mailing with "send now" and measures until the mailing is
 marked sent (delivery rows, claiming, rendering, SMTP, marking). Next to it, the same run's baseline:
 a plain smtplib loop sending one prebuilt message over one connection to the same sink. Results go
 to the "## Newsletter sending" section of docs/performance.md.
+
+With ``--dkim`` every size is sent eight times, unsigned, signed, signed, unsigned, twice (so a change of the
+shared machine's load hits both alike), the signed runs with a freshly generated 2048-bit test key; the figures go to
+the "## Newsletter sending with DKIM" section and the table above is left alone.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ TUNING = {
     "NEWSLETTER_RATE_PER_MINUTE": os.environ.get("NEWSLETTER_RATE_PER_MINUTE", "600000"),
     "NEWSLETTER_RUN_SECONDS": "60",
 }
+ROUNDS = int(os.environ.get("BENCH_DKIM_ROUNDS", "2"))  # --dkim: unsigned, signed, signed, unsigned, this often
 TIME_LIMIT = int(os.environ.get("BENCH_TIME_LIMIT", "900"))  # seconds per size, then the run is abandoned
 
 
@@ -53,9 +59,12 @@ def run_sink(port: int) -> None:
 
     class Handler:
         count = 0
+        signed = 0
 
         async def handle_DATA(self, server, session, envelope):
             Handler.count += len(envelope.rcpt_tos)
+            if envelope.content.startswith(b"DKIM-Signature:"):
+                Handler.signed += len(envelope.rcpt_tos)
             return "250 OK"
 
     controller = Controller(Handler(), hostname="127.0.0.1", port=port)
@@ -65,7 +74,7 @@ def run_sink(port: int) -> None:
     loop.add_signal_handler(signal.SIGTERM, stop.set)
     loop.run_until_complete(stop.wait())
     controller.stop()
-    print(Handler.count, flush=True)
+    print(f"{Handler.count} ({Handler.signed} DKIM-signed)", flush=True)
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -207,6 +216,22 @@ def run_mailing(size: int, env: dict) -> dict:
     }
 
 
+def dkim_env() -> dict:
+    """DKIM settings with a new 2048-bit key in a temporary file (what `manage.py dkim_keygen` writes)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = Path(tempfile.mkdtemp(prefix="bench-dkim-")) / "bench.pem"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        )
+    )
+    path.chmod(0o600)
+    return {"DKIM_DOMAIN": "sws-digital.example", "DKIM_SELECTOR": "bench", "DKIM_PRIVATE_KEY_FILE": str(path)}
+
+
 def baseline(count: int, port: int) -> dict:
     """Send one prebuilt message ``count`` times over one smtplib connection."""
     import email.policy
@@ -282,11 +307,86 @@ def write_report(results: list[dict], command: str) -> None:
     print(section)
 
 
+def write_dkim_report(results: list[dict], command: str) -> None:
+    path = ROOT / "docs" / "performance.md"
+    load = os.getloadavg()
+    lines = [
+        "## Newsletter sending with DKIM",
+        "",
+        f"Command: `{command}`",
+        "",
+        f"Machine and setup as above ({WORKERS} worker processes × {THREADS} threads, batch "
+        f"{TUNING['NEWSLETTER_BATCH_SIZE']}, {TUNING['NEWSLETTER_PARALLEL']} runners). Load average at the end: "
+        f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}. Each size is sent {4 * ROUNDS} times to the same "
+        f"subscribers: unsigned, signed, signed, unsigned, {ROUNDS} × (a change of the shared machine's load falls "
+        "on both alike); the rates are the means of each kind, the single runs are listed below the table. "
+        "Signed: every message gets an rsa-sha256 relaxed/relaxed "
+        "DKIM-Signature with a 2048-bit key (`swsdigital/mail/dkim.py`: dkimpy's header handling, OpenSSL's RSA).",
+        "",
+        "| subscribers | unsigned messages/s | signed messages/s | signed / unsigned | baseline messages/s "
+        "| signed / baseline | target (signed ≥ 60 % of unsigned) |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        ratio = r["signed"] / r["unsigned"] * 100 if r["unsigned"] else 0
+        share = r["signed"] / r["baseline_rate"] * 100 if r["baseline_rate"] else 0
+        lines.append(
+            f"| {r['size']:,} | {r['unsigned']:.0f} | {r['signed']:.0f} | {ratio:.0f} % | {r['baseline_rate']:.0f} "
+            f"| {share:.0f} % | {'met' if ratio >= 60 else 'missed'} |"
+        )
+    for r in results:
+        runs = "; ".join(f"{label} " + ", ".join(f"{rate:.0f}" for rate in rates) for label, rates in r["runs"].items())
+        lines += ["", f"Single runs, {r['size']:,} subscribers (messages/s): {runs}."]
+    section = "\n".join(lines) + "\n"
+    text = path.read_text() if path.exists() else "# Performance\n\n"
+    if "## Newsletter sending with DKIM" in text:
+        before, _sep, after = text.partition("## Newsletter sending with DKIM")
+        rest = after.split("\n## ", 1)
+        text = before + section + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:  # right after the newsletter table
+        before, _sep, after = text.partition("## Newsletter sending")
+        rest = after.split("\n## ", 1)
+        text = before + "## Newsletter sending" + rest[0].rstrip("\n") + "\n\n" + section
+        text += "\n## " + rest[1] if len(rest) > 1 else ""
+    path.write_text(text)
+    print(section)
+
+
+def run_dkim(sizes: list[int], port: int, env: dict, baseline_max: int) -> list[dict]:
+    signed_env = {**env, **dkim_env()}
+    results = []
+    for size in sizes:
+        print(f"--- {size:,} subscribers: filling the database", flush=True)
+        fill(size)
+        count = min(size, baseline_max) // 2
+        before = baseline(count, port)
+        rates: dict[str, list[float]] = {"unsigned": [], "signed": []}
+        for label in ("unsigned", "signed", "signed", "unsigned") * ROUNDS:
+            result = run_mailing(size, signed_env if label == "signed" else env)
+            print(f"    {label}: {result}", flush=True)
+            if not result["complete"]:
+                raise SystemExit(f"The {label} mailing did not finish within {TIME_LIMIT} s.")
+            rates[label].append(result["rate"])
+        after = baseline(count, port)
+        print(f"    baseline before {before['rate']:.0f}/s, after {after['rate']:.0f}/s", flush=True)
+        results.append(
+            {
+                "size": size,
+                "unsigned": sum(rates["unsigned"]) / len(rates["unsigned"]),
+                "signed": sum(rates["signed"]) / len(rates["signed"]),
+                "runs": rates,
+                "baseline_rate": (before["rate"] + after["rate"]) / 2,
+            }
+        )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="subscriber counts, comma-separated")
     parser.add_argument("--baseline-max", type=int, default=20000, help="messages in the baseline loop at most")
     parser.add_argument("--sink", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--dkim", action="store_true", help="send each size unsigned and DKIM-signed, compare")
     args = parser.parse_args()
     if args.sink:
         run_sink(args.sink)
@@ -297,6 +397,14 @@ def main() -> None:
     ensure_database()
     env = setup_django(port, queue=f"bench-newsletter-{os.getpid()}")
     results = []
+    if args.dkim:
+        try:
+            results = run_dkim([int(s) for s in args.sizes.split(",")], port, env, args.baseline_max)
+        finally:
+            sink.send_signal(signal.SIGTERM)
+            print(f"sink received {sink.communicate(timeout=30)[0].strip()} messages", flush=True)
+        write_dkim_report(results, f"python bench/newsletter.py --dkim --sizes {args.sizes}")
+        return
     try:
         for size in [int(s) for s in args.sizes.split(",")]:
             print(f"--- {size:,} subscribers: filling the database", flush=True)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from swsdigital.core.htmltext import html_to_text
 from swsdigital.core.richtext import richtext_render
+from swsdigital.mail.dkim import message_sign
+from swsdigital.mail.returnpath import DELIVERY, Token, bounce_address, message_id, return_path
 from swsdigital.mail.services import email_render
 
 from .models import Delivery, Mailing
@@ -97,7 +99,8 @@ class MailingRenderer:
         self.mailing = mailing
         self.from_email = settings.NEWSLETTER_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL
         self.domain = self.from_email.rsplit("@", 1)[-1].strip("> ") or "localhost"
-        self.envelope_from = parseaddr(self.from_email)[1]
+        # The fast path writes addresses as they are: ASCII only (else Django's message encodes them).
+        self.addresses_ascii = parseaddr(self.from_email)[1].isascii() and "@".join(bounce_address()).isascii()
         self._parts: dict[str, tuple[str, str, str]] = {}
         self._paths: dict[str, tuple[str, str]] = {}
         self._heads: dict[str, bytes] = {}
@@ -127,7 +130,8 @@ class MailingRenderer:
 
     def _headers(self, delivery: Delivery, unsubscribe_url: str) -> dict[str, str]:
         return {
-            "Message-ID": f"<newsletter.{self.mailing.pk}.{delivery.pk}@{self.domain}>",
+            # Signed and stable per delivery (a resend repeats it): a bounce quoting only headers finds the row.
+            "Message-ID": message_id(Token(DELIVERY, delivery.pk), self.domain),
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "List-Id": f"Newsletter <newsletter.{self.domain}>",
@@ -146,17 +150,19 @@ class MailingRenderer:
             headers=self._headers(delivery, unsubscribe_url),
         )
         message.attach_alternative(html, "text/html")
+        message.envelope_sender = return_path(Token(DELIVERY, delivery.pk))  # the backend's MAIL FROM (VERP)
         return message
 
     def can_send_raw(self, delivery: Delivery) -> bool:
         """Whether the fast path fits (ASCII addresses; others go through Django's message)."""
-        return delivery.subscriber.email.isascii() and self.envelope_from.isascii()
+        return delivery.subscriber.email.isascii() and self.addresses_ascii
 
     def raw(self, delivery: Delivery) -> tuple[str, str, bytes]:
         """Return (envelope sender, recipient, message bytes) of one delivery, built without the email package.
 
         Headers that are the same for everyone are encoded once per language; the bodies are
-        quoted-printable encoded per recipient by binascii (C code), since the links differ.
+        quoted-printable encoded per recipient by binascii (C code), since the links differ. The envelope
+        sender is the delivery's return path (VERP); the bytes are DKIM-signed when DKIM is configured.
         """
         language, subject, text, html, unsubscribe_url = self._personal(delivery)
         head = self._raw_head(language, subject)
@@ -175,7 +181,7 @@ class MailingRenderer:
             _qp(html),
             f"\r\n--{boundary}--\r\n".encode("ascii"),
         ]
-        return self.envelope_from, to, b"".join(parts)
+        return return_path(Token(DELIVERY, delivery.pk)), to, message_sign(b"".join(parts))
 
     @property
     def _boundary(self) -> str:

@@ -4,7 +4,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import after_setup_logger, after_setup_task_logger, worker_ready
+from celery.signals import after_setup_logger, after_setup_task_logger, worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "swsdigital.settings")
 
@@ -19,6 +19,19 @@ def _touch_ready_file(**_kwargs) -> None:
     ready_file = os.environ.get("CELERY_READY_FILE")
     if ready_file:
         Path(ready_file).touch()
+
+
+@worker_init.connect
+def _refuse_a_broken_dkim_key(**_kwargs) -> None:
+    """A worker does not run Django's system checks: refuse to start rather than fail on every message."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from swsdigital.mail.dkim import signer_get
+
+    try:
+        signer_get()  # parses the key once for this process
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"Not starting the worker: {exc}") from exc  # SystemExit passes Celery's signal guard
 
 
 @after_setup_logger.connect

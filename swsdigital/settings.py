@@ -252,6 +252,10 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
+    if vars().get("EMAIL_BACKEND") == "django.core.mail.backends.smtp.EmailBackend":
+        # The same SMTP conversation, but MAIL FROM is each message's return path (VERP) and messages are
+        # DKIM-signed (swsdigital/mail/backends.py).
+        EMAIL_BACKEND = "swsdigital.mail.backends.SmtpEmailBackend"
 else:
     EMAIL_BACKEND = "swsdigital.mail.backends.EmlFileBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
@@ -259,6 +263,13 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # Where bounces go: each message's envelope sender is BOUNCE_ADDRESS with a signed token (VERP),
 # e.g. bounces+o42.1f0c9a7be2d4@sws-digital.example. Empty: bounces@<domain of DEFAULT_FROM_EMAIL>.
 BOUNCE_ADDRESS = env.str("BOUNCE_ADDRESS", default="")
+# DKIM: with all three set, every message is signed (d=DKIM_DOMAIN, s=DKIM_SELECTOR, rsa-sha256,
+# relaxed/relaxed). The key as a file (`manage.py dkim_keygen` writes one) or as PEM text in DKIM_PRIVATE_KEY
+# (line breaks may be written as \n). None set: no signature. Half set or an unreadable key: check error mail.E001.
+DKIM_DOMAIN = env.str("DKIM_DOMAIN", default="")
+DKIM_SELECTOR = env.str("DKIM_SELECTOR", default="")
+DKIM_PRIVATE_KEY_FILE = env.str("DKIM_PRIVATE_KEY_FILE", default="")
+DKIM_PRIVATE_KEY = env.str("DKIM_PRIVATE_KEY", default="")
 STAFF_NOTIFICATION_EMAIL = env.str("STAFF_NOTIFICATION_EMAIL", default="office@sws-digital.example")
 # Retry schedule of the outbox (seconds after the first, second, ... failure).
 MAIL_RETRY_DELAYS = [

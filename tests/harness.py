@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -64,7 +65,17 @@ class _SinkHandler:
         with self.sink.lock:
             for rcpt in envelope.rcpt_tos:
                 self.sink.messages.append((rcpt, message))
+                self.sink.envelopes.append(Received(envelope.mail_from, rcpt, bytes(envelope.original_content)))
         return "250 OK"
+
+
+@dataclass(frozen=True)
+class Received:
+    """One delivered message as the SMTP conversation carried it: MAIL FROM, RCPT TO and the DATA bytes."""
+
+    mail_from: str
+    rcpt: str
+    content: bytes  # exactly as sent (CRLF line ends, dot-unstuffed): what a DKIM verifier sees
 
 
 class SmtpSink:
@@ -73,6 +84,7 @@ class SmtpSink:
     def __init__(self):
         self.port = free_port()
         self.messages: list[tuple[str, EmailMessage]] = []
+        self.envelopes: list[Received] = []  # the same deliveries with envelope sender and raw bytes
         self.mode = "accept"
         self.refused = 0
         self.hold_after: int | None = None  # block senders in DATA once this many messages arrived
@@ -93,6 +105,7 @@ class SmtpSink:
         self.release()
         with self.lock:
             self.messages.clear()
+            self.envelopes.clear()
         self.mode = "accept"
         self.refused = 0
         self.hold_after = None
@@ -114,6 +127,11 @@ class SmtpSink:
     def to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [m for rcpt, m in self.messages if rcpt.lower() == address.lower()]
+
+    def received(self, to: str | None = None) -> list[Received]:
+        """The deliveries so far (for ``to``, if given) with their envelope sender and raw bytes."""
+        with self.lock:
+            return [r for r in self.envelopes if to is None or r.rcpt.lower() == to.lower()]
 
     def wait_for(self, count: int, *, to: str | None = None, timeout: float = 30.0) -> list[EmailMessage]:
         """Wait until ``count`` messages arrived (for ``to``, if given) and return them."""

@@ -8,6 +8,7 @@ class MailConfig(AppConfig):
     verbose_name = _("Email")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the system checks
         from .dashboard import register as dashboard_panels
 
         dashboard_panels()  # the admin start page's panels of this app

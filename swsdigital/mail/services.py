@@ -10,7 +10,6 @@ import logging
 import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -21,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboxEmail
+from .returnpath import OUTBOX, Token, message_id, return_path
 
 logger = logging.getLogger(__name__)
 
@@ -165,6 +165,8 @@ def _build_message(email: OutboxEmail, connection) -> EmailMultiAlternatives:
         headers={**email.headers, "Message-ID": email.message_id},
         connection=connection,
     )
+    # Bounces go to a return path naming this row (VERP); the From header stays the sender's.
+    message.envelope_sender = return_path(Token(OUTBOX, email.pk))
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
     for item in email.attachments:
@@ -194,7 +196,8 @@ def email_deliver(*, email_id: int) -> DeliveryResult:
         return DeliveryResult(status="skipped")
     email = OutboxEmail.objects.get(pk=email_id)
     if not email.message_id:
-        email.message_id = make_msgid(domain=settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> "))
+        # Stable per row (a retry repeats it) and signed, so a bounce quoting only headers finds the row.
+        email.message_id = message_id(Token(OUTBOX, email.pk))
         email.save(update_fields=["message_id"])
     try:
         with get_connection(fail_silently=False) as connection:

@@ -135,7 +135,7 @@ def test_production_settings_are_secure_and_use_the_servers(tmp_path):
         "django.db.backends.postgresql",
         "swsdigital.core.cache.ResilientRedisCache",
         "redis://redis:6379/0",
-        "django.core.mail.backends.smtp.EmailBackend",
+        "swsdigital.mail.backends.SmtpEmailBackend",
         "mail",
         "1025",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",

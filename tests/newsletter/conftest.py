@@ -56,7 +56,7 @@ def sending(mailing):
 @pytest.fixture
 def smtp_backend(settings, smtp_sink):
     """Send through the real SMTP sink in this process (no worker)."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "swsdigital.mail.backends.SmtpEmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = smtp_sink.port
     settings.EMAIL_USE_TLS = False

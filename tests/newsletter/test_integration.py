@@ -8,6 +8,7 @@ from django.test import Client
 
 from newsletter import services
 from newsletter.models import Delivery, Mailing, Subscriber
+from swsdigital.mail.returnpath import DELIVERY, token_find
 from tests.harness import wait_until
 
 pytestmark = pytest.mark.integration
@@ -32,7 +33,9 @@ def test_opt_in_mailing_and_one_click_unsubscribe_end_to_end(celery_worker, smtp
     assert len(mailings) == 13
     for message in mailings:
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert message["Message-ID"].startswith(f"<newsletter.{mailing.pk}.")
+        token = token_find(message["Message-ID"])
+        assert token.kind == DELIVERY
+        assert Delivery.objects.get(pk=token.pk).mailing_id == mailing.pk
         assert message.get_body(("plain",)) is not None and message.get_body(("html",)) is not None
     wait_until(lambda: Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.SENT, message="mailing sent")
 
@@ -68,8 +71,13 @@ def test_worker_killed_mid_send_loses_nobody_and_repeats_at_most_one_batch(
     with smtp_sink.lock:
         counts = Counter(rcpt for rcpt, _message in smtp_sink.messages)
         ids = {(rcpt, m["Message-ID"]) for rcpt, m in smtp_sink.messages}
+        senders = {(r.rcpt, r.mail_from) for r in smtp_sink.envelopes}
     assert set(counts) == set(recipients)  # everybody got it
     duplicates = sum(n - 1 for n in counts.values())
     assert duplicates <= 10  # at most the batch in flight (batch size 10, one runner)
     assert len(ids) == len(recipients)  # a repeated message carries the same Message-ID
+    assert len(senders) == len(recipients)  # ... and the same return path, one per delivery
+    for rcpt, mail_from in senders:
+        token = token_find(mail_from)
+        assert Delivery.objects.get(pk=token.pk).subscriber.email == rcpt
     assert Delivery.objects.filter(mailing=mailing, status=Delivery.Status.SENT).count() == 60

@@ -10,6 +10,7 @@ from newsletter import services
 from newsletter.models import Delivery, Mailing, Subscriber
 from newsletter.ratelimit import SendRateLimiter
 from newsletter.services.sending import deliveries_claim, mailing_progress, mailing_recipients
+from swsdigital.mail.returnpath import DELIVERY, Token, message_id, token_find
 from tests.members.factories import application_submit, member_admitted
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,8 @@ def test_every_subscriber_gets_one_message_with_headers_text_and_html(subscriber
         assert "/abmelden/" in unsubscribe or "/unsubscribe/" in unsubscribe
         assert raw["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         message_ids.add(raw["Message-ID"])
+        delivery = Delivery.objects.get(mailing=sending, subscriber__email=message.to[0])
+        assert token_find(raw["Message-ID"]) == Token(DELIVERY, delivery.pk)  # a bounce quoting it finds the row
         html = message.alternatives[0].content
         assert message.alternatives[0].mimetype == "text/html"
         url = unsubscribe.strip("<>")
@@ -248,10 +251,9 @@ def test_messages_over_smtp_are_well_formed(make_subscriber, sending, smtp_backe
     [message] = smtp_backend.to("leser@example.org")
     assert message["Subject"] == "Neues aus dem Netzwerk & mehr"
     assert message["To"] == "leser@example.org"
-    assert (
-        message["Message-ID"]
-        == f"<newsletter.{sending.pk}.{Delivery.objects.get(mailing=sending).pk}@sws-digital.example>"
-    )
+    delivery = Delivery.objects.get(mailing=sending)
+    assert message["Message-ID"] == message_id(Token(DELIVERY, delivery.pk), "sws-digital.example")
+    assert token_find(message["Message-ID"]) == Token(DELIVERY, delivery.pk)
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Date"] and "SWS Digital" in message["From"]
     text = message.get_body(("plain",)).get_content()
