@@ -94,9 +94,12 @@ def presend_clean(settings):
 
     DKIM configured for the sender's domain, https links, and no SpamAssassin run (its own tests run it).
     """
-    settings.DKIM_DOMAIN = "sws-digital.example"
-    settings.DKIM_SELECTOR = "test"
-    settings.DKIM_PRIVATE_KEY = "not used by the check"
+    from tests import dkimkit
+
+    settings.DKIM_DOMAIN = dkimkit.DOMAIN
+    settings.DKIM_SELECTOR = dkimkit.SELECTOR
+    settings.DKIM_PRIVATE_KEY = dkimkit.key_pem().decode("ascii")
+    settings.DKIM_PRIVATE_KEY_FILE = ""
     settings.SITE_URL = "https://portal.sws-digital.example"
     settings.SPAMASSASSIN_COMMAND = "/nonexistent/spamassassin"
     settings.SPAMD_HOST = ""

@@ -131,6 +131,8 @@ def test_message_without_list_unsubscribe_or_text_part_is_an_error(presend_clean
 )
 def test_sender_domain_against_dkim_domain(presend_clean, subscribers, mailing, dkim_domain, severity):
     presend_clean.DKIM_DOMAIN = dkim_domain
+    if not dkim_domain:  # DKIM off altogether (half-set DKIM settings are a configuration error)
+        presend_clean.DKIM_SELECTOR = presend_clean.DKIM_PRIVATE_KEY = ""
     report = checks.mailing_check(mailing)
     found = [f.severity for f in report.findings if f.code == "dkim"]
     assert found == ([severity] if severity else [])
@@ -244,7 +246,7 @@ def _form(mailing: Mailing, **changes) -> dict:
 def test_the_button_saves_checks_and_shows_the_report_grouped_with_rule_names(
     staff_login, presend_clean, subscribers, mailing
 ):
-    presend_clean.DKIM_DOMAIN = ""  # a warning
+    presend_clean.DKIM_DOMAIN = presend_clean.DKIM_SELECTOR = presend_clean.DKIM_PRIVATE_KEY = ""  # a warning
     client = staff_login(roles=(OFFICE,))
     form = client.get(f"/admin/newsletter/mailing/{mailing.pk}/change/").content.decode()
     assert 'name="_check"' in form and _de("Save and check before sending") in form
@@ -305,7 +307,7 @@ def test_warnings_need_the_confirmation_then_it_sends(
     from newsletter import tasks
 
     monkeypatch.setattr(tasks.mailing_prepare_task, "delay", lambda pk: None)
-    presend_clean.DKIM_DOMAIN = ""
+    presend_clean.DKIM_DOMAIN = presend_clean.DKIM_SELECTOR = presend_clean.DKIM_PRIVATE_KEY = ""
     client = staff_login(roles=(OFFICE,))
     client.post(_check_page(mailing), {"run": "1"})
     response = client.post(_check_page(mailing), {"send": "1"}, follow=True)
@@ -325,7 +327,7 @@ def test_warnings_need_the_confirmation_then_it_sends(
 def test_send_now_confirmation_lists_the_warnings_and_asks_for_the_tick(
     admin_client, presend_clean, subscribers, mailing
 ):
-    presend_clean.DKIM_DOMAIN = ""
+    presend_clean.DKIM_DOMAIN = presend_clean.DKIM_SELECTOR = presend_clean.DKIM_PRIVATE_KEY = ""
     html = admin_client.post(
         "/admin/newsletter/mailing/", {"action": "send_now", "_selected_action": [mailing.pk]}
     ).content.decode()
