@@ -8,6 +8,8 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,6 +17,7 @@ from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelChoic
 from swsdigital.core.images import ImageUploadField
 from swsdigital.core.money import money_format
 from swsdigital.core.sepa import bic_for_iban, iban_check
+from swsdigital.core.translated import translated_html
 
 from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic
 from .selectors import membership_types_offered
@@ -28,12 +31,17 @@ PERSON_NAME_FIELDS = dict.fromkeys(("title", "first_name", "last_name", "role"),
 
 class MembershipTypeField(SafeModelChoiceField):
     def label_from_instance(self, obj: MembershipType) -> str:
-        return _("%(name)s – %(fee)s per year") % {"name": obj.name, "fee": money_format(obj.annual_fee)}
+        # HTML: a German name on the English form is marked lang="de" with "(auf Deutsch)" (radio labels).
+        label = _("%(name)s – %(fee)s per year") % {
+            "name": translated_html(obj, "name"),
+            "fee": conditional_escape(money_format(obj.annual_fee)),
+        }
+        return mark_safe(label)  # noqa: S308 - the name is escaped (and marked) by translated_html, the fee escaped
 
 
 class TopicsField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Topic) -> str:
-        return obj.name
+        return translated_html(obj, "name", note=False)
 
 
 class OrganisationFieldsMixin(forms.ModelForm):
