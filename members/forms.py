@@ -290,10 +290,19 @@ class ProfileForm(OrganisationFieldsMixin):
         model = Member
         fields = [
             "name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region", "website",
-            "description", "topics",
+            "description", "description_en", "topics",
         ]  # fmt: skip
         field_classes = ORGANISATION_NAME_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
+        }
+        labels = {"description_en": _("Short description in English (optional)")}
+        help_texts = {
+            "description_en": _(
+                "Shown in the English member directory. Without it, English readers see your German description."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -308,6 +317,7 @@ class ProfileForm(OrganisationFieldsMixin):
             "region",
             "website",
             "description",
+            "description_en",
             "topics",
             "logo",
             "remove_logo",
