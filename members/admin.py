@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action
@@ -112,16 +113,19 @@ class UserAdmin(SafeChangeListMixin, BaseUserAdmin):
 
 
 @admin.register(MembershipType)
-class MembershipTypeAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class MembershipTypeAdmin(TranslatedPairsAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name_de", "category", "annual_fee", "is_active", "position")
     list_editable = ("annual_fee", "is_active", "position")
-    list_filter = ("category", "is_active")
+    list_filter = ("category", "is_active", english_version_filter("name"))
+    translated_pairs = ("name", "description")
     prepopulated_fields = {"slug": ("name_de",)}
 
 
 @admin.register(Topic)
-class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class TopicAdmin(TranslatedPairsAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name_de", "name_en", "slug")
+    list_filter = (english_version_filter("name"),)
+    translated_pairs = ("name",)
     search_fields = ("name_de", "name_en")
     prepopulated_fields = {"slug": ("name_de",)}
 

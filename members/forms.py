@@ -8,6 +8,8 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,6 +17,7 @@ from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelChoic
 from swsdigital.core.images import ImageUploadField
 from swsdigital.core.money import money_format
 from swsdigital.core.sepa import bic_for_iban, iban_check
+from swsdigital.core.translated import translated_html
 
 from .models import Contact, Member, MembershipApplication, MembershipType, Salutation, Topic
 from .selectors import membership_types_offered
@@ -28,12 +31,17 @@ PERSON_NAME_FIELDS = dict.fromkeys(("title", "first_name", "last_name", "role"),
 
 class MembershipTypeField(SafeModelChoiceField):
     def label_from_instance(self, obj: MembershipType) -> str:
-        return _("%(name)s – %(fee)s per year") % {"name": obj.name, "fee": money_format(obj.annual_fee)}
+        # HTML: a German name on the English form is marked lang="de" with "(auf Deutsch)" (radio labels).
+        label = _("%(name)s – %(fee)s per year") % {
+            "name": translated_html(obj, "name"),
+            "fee": conditional_escape(money_format(obj.annual_fee)),
+        }
+        return mark_safe(label)  # noqa: S308 - the name is escaped (and marked) by translated_html, the fee escaped
 
 
 class TopicsField(SafeModelMultipleChoiceField):
     def label_from_instance(self, obj: Topic) -> str:
-        return obj.name
+        return translated_html(obj, "name", note=False)
 
 
 class OrganisationFieldsMixin(forms.ModelForm):
@@ -282,10 +290,19 @@ class ProfileForm(OrganisationFieldsMixin):
         model = Member
         fields = [
             "name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region", "website",
-            "description", "topics",
+            "description", "description_en", "topics",
         ]  # fmt: skip
         field_classes = ORGANISATION_NAME_FIELDS
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "description_en": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
+        }
+        labels = {"description_en": _("Short description in English (optional)")}
+        help_texts = {
+            "description_en": _(
+                "Shown in the English member directory. Without it, English readers see your German description."
+            )
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -300,6 +317,7 @@ class ProfileForm(OrganisationFieldsMixin):
             "region",
             "website",
             "description",
+            "description_en",
             "topics",
             "logo",
             "remove_logo",

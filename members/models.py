@@ -296,6 +296,8 @@ class Member(Organisation):
     joined_on = models.DateField(_("member since"))
     sepa_mandate_reference = models.CharField(_("mandate reference"), max_length=35, blank=True)
     sepa_mandate_signed_on = models.DateField(_("mandate date"), null=True, blank=True)
+    # The English directory shows it; where it is empty, the German ``description`` (marked lang="de").
+    description_en = models.TextField(_("short description (English)"), max_length=1500, blank=True)
     directory_listed = models.BooleanField(_("listed in the directory"), default=False)
     directory_fields = models.JSONField(_("fields shown in the directory"), default=list, blank=True)
     resignation_requested_at = models.DateTimeField(_("resignation requested"), null=True, blank=True)
@@ -330,7 +332,21 @@ class Member(Organisation):
 
     @property
     def show_description(self) -> bool:
-        return self.shows("description") and bool(self.description)
+        return self.shows("description") and bool(self.description or self.description_en)
+
+    @property
+    def description_language(self) -> str:
+        """The language of the description shown on the current page: English where written, else German."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "de").startswith("en"):
+            return "en" if self.description_en else "de"
+        return "de" if self.description else "en"
+
+    @property
+    def description_shown(self) -> str:
+        """The description in the page's language, the other one where it is missing."""
+        return self.description_en if self.description_language == "en" else self.description
 
     @property
     def show_website(self) -> bool:

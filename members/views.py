@@ -174,7 +174,7 @@ def _organisation_schema(member: Member, main) -> str:
     if member.show_website:
         data["sameAs"] = [member.website]
     if member.show_description:
-        data["description"] = member.description
+        data["description"] = member.description_shown
     if member.show_logo:
         data["logo"] = f"{settings.SITE_URL}{member.logo.url}"
     if member.show_address:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
+from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.staff import action_confirmation, staff_action
 from swsdigital.privacy.labels import source_filter, source_label
@@ -32,8 +33,9 @@ DS = Delivery.Status
 
 
 @admin.register(Topic)
-class TopicAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class TopicAdmin(TranslatedPairsAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name_de", "name_en", "slug", "position", "is_active")
+    translated_pairs = ("name",)
     list_editable = ("position", "is_active")
     prepopulated_fields = {"slug": ("name_en",)}
 
@@ -148,7 +150,7 @@ class MembershipOptinAdmin(SafeChangeListMixin, admin.ModelAdmin):
 @admin.register(Mailing)
 class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("subject", "status", "scheduled_at", "progress", "started_at", "finished_at", "preview_link")
-    list_filter = ("status", "members_only", "audience_language")
+    list_filter = ("status", "members_only", "audience_language", english_version_filter("body"))
     search_fields = ("subject", "body")
     filter_horizontal = ("topics",)
     readonly_fields = ("status", "started_at", "finished_at", "progress", "preview_link")

@@ -6,8 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from swsdigital.core.forms import HoneypotTimingMixin, NameField, SafeModelMultipleChoiceField
+from swsdigital.core.translated import translated_html
 
 from .models import Topic
+
+
+class TopicsField(SafeModelMultipleChoiceField):
+    """Topics by name; a German name on the English form is marked lang="de"."""
+
+    def label_from_instance(self, obj: Topic) -> str:
+        return translated_html(obj, "name", note=False)
 
 
 class SubscribeForm(HoneypotTimingMixin, forms.Form):
@@ -21,7 +29,7 @@ class SubscribeForm(HoneypotTimingMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
-    topics = SafeModelMultipleChoiceField(
+    topics = TopicsField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
         required=False,
@@ -41,7 +49,7 @@ class SubscribeForm(HoneypotTimingMixin, forms.Form):
 
 class PreferencesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the newsletter"), choices=settings.LANGUAGES)
-    topics = SafeModelMultipleChoiceField(
+    topics = TopicsField(
         label=_("Topics"),
         queryset=Topic.objects.none(),
         required=False,

@@ -31,7 +31,12 @@ class Topic(models.Model):
         ordering = ["position", "slug"]
 
     def __str__(self) -> str:
-        return self.name_en if (get_language() or "de").startswith("en") else self.name_de
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """The name in the active language; the German one where no English exists."""
+        return self.name_en if (get_language() or "de").startswith("en") and self.name_en else self.name_de
 
 
 class Subscriber(models.Model):
@@ -130,6 +135,23 @@ class Mailing(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("newsletter:mailing", kwargs={"pk": self.pk, "slug": slugify(self.subject)[:60] or "newsletter"})
+
+    def content_language(self, language: str) -> str:
+        """Return the language the mailing is shown in for readers of ``language``: English only where its body is."""
+        return "en" if language.startswith("en") and self.body_en.strip() else "de"
+
+    @property
+    def archive_language(self) -> str:
+        """The language of the archive entry on the current page."""
+        return self.content_language(get_language() or "de")
+
+    @property
+    def archive_subject(self) -> str:
+        return self.content(get_language() or "de")[0]
+
+    @property
+    def archive_preheader(self) -> str:
+        return self.content(get_language() or "de")[1]
 
     def content(self, language: str) -> tuple[str, str, str]:
         """Return (subject, preheader, HTML body) in a language, German where no English exists."""

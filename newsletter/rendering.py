@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from swsdigital.core.htmltext import html_to_text
 from swsdigital.core.richtext import richtext_render
+from swsdigital.core.translated import fallback_note, text_language
 from swsdigital.mail.dkim import message_sign
 from swsdigital.mail.returnpath import DELIVERY, Token, bounce_address, message_id, return_path
 from swsdigital.mail.services import email_render
@@ -40,7 +41,9 @@ def _block_items(objects) -> list[dict]:
             url = ""
         # An event's start or a press release's publication time, where the object has one.
         when = getattr(obj, "start", None) or getattr(obj, "published_at", None)
-        items.append({"title": str(obj), "url": url, "when": when, "note": _block_note(obj)})
+        # The title's own language: an English mailing lists an event without English title in German (lang="de").
+        language = text_language(obj, "title") if hasattr(obj, "title") else translation.get_language()
+        items.append({"title": str(obj), "url": url, "when": when, "note": _block_note(obj), "language": language})
     return items
 
 
@@ -73,6 +76,9 @@ def mailing_context(mailing: Mailing, language: str, *, unsubscribe_url: str, pr
         body_html = richtext_render(body, base_url=settings.SITE_URL)
         return {
             "mailing": mailing,
+            # German where the mailing has no English body: the HTML marks it lang="de" with "(auf Deutsch)".
+            "content_language": mailing.content_language(language),
+            "content_note": fallback_note(mailing.content_language(language)),
             "subject": subject,
             "preheader": preheader,
             "body_text": html_to_text(body_html),

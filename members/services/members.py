@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = (
     "name", "legal_form", "sector", "employee_band", "street", "postcode", "city", "region",
-    "website", "description",
+    "website", "description", "description_en",
 )  # fmt: skip
 WITHDRAWABLE_CONSENTS = ("directory", "newsletter")
 

@@ -49,3 +49,25 @@ def english_version_filter(field: str) -> type[admin.SimpleListFilter]:
             return queryset
 
     return EnglishVersionFilter
+
+
+class TranslatedPairsAdminMixin:
+    """The same tabs for a model's own ``<field>_de``/``<field>_en`` columns (legal pages, membership types).
+
+    ``translated_pairs`` names the fields (``("title", "body")``); their widgets get the classes modeltranslation
+    gives its own, so that ``admin-translation-tabs.js`` puts German and English of each on two tabs.
+    """
+
+    translated_pairs: tuple[str, ...] = ()
+
+    class Media:
+        css = {"all": ["css/admin-translation.css"]}
+        js = ["js/admin-translation-tabs.js"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        base, _sep, language = db_field.name.rpartition("_")
+        if formfield is not None and base in self.translated_pairs and language in ("de", "en"):
+            css = formfield.widget.attrs.get("class", "")
+            formfield.widget.attrs["class"] = f"{css} mt mt-field-{base}-{language}".strip()
+        return formfield

@@ -67,9 +67,29 @@ def translated_html(obj, field: str, *, kind: str = "text", note: bool = True, w
     """Return ``obj.<field>`` as HTML; in another language than the page's, marked with its language and a note.
 
     ``kind`` is "text" (inline), "lines" (inline, line breaks kept) or "rich" (rich-text HTML, a block);
-    ``words`` shortens a plain text to that many words (as the ``truncatewords`` filter).
+    ``words`` shortens a plain text to that many words (as the ``truncatewords`` filter). Works for
+    modeltranslation fields and for models with their own ``<field>_de``/``<field>_en`` columns and a
+    ``<field>`` property that falls back to German (legal pages, the site profile, membership types).
     """
     value = getattr(obj, field, "") or ""
+    language = text_language(obj, field) if value else ""
+    return language_marked_html(value, language, kind=kind, note=note, words=words)
+
+
+def page_language() -> str:
+    """Return the active language's code ("de", "en")."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def language_marked_html(
+    value: str, language: str, *, kind: str = "text", note: bool = True, words: int = 0
+) -> SafeString:
+    """Return a text known to be written in ``language`` as HTML, marked where that is not the page's language.
+
+    For texts whose language is decided elsewhere (a mailing is English only as a whole, when its English
+    body exists); ``translated_html`` uses it for single fields.
+    """
+    value = value or ""
     if words and kind != "rich":
         value = Truncator(value).words(words, truncate=" …")
     if kind == "rich":
@@ -78,9 +98,8 @@ def translated_html(obj, field: str, *, kind: str = "text", note: bool = True, w
         body = mark_safe(normalize_newlines(conditional_escape(value)).replace("\n", "<br>"))  # noqa: S308
     else:
         body = conditional_escape(value)
-    if not value or not is_fallback(obj, field):
+    if not value or not language or language == page_language():
         return mark_safe(body)  # noqa: S308 - escaped or sanitised above
-    language = text_language(obj, field)
     if kind != "rich":
         html = format_html('<span lang="{}">{}</span>', language, body)
         if note:

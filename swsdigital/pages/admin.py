@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
+from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
 
 from . import services
@@ -9,8 +10,9 @@ from .views import legal_page_context
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class SiteProfileAdmin(TranslatedPairsAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("name", "city", "email", "updated_at")
+    translated_pairs = ("claim", "intro", "tax_note", "fee_vat_note")
 
     def has_add_permission(self, request) -> bool:
         # One profile only; and, like every add, only with the permission (this check once skipped it).
@@ -27,8 +29,10 @@ class SiteProfileAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(LegalPage)
-class LegalPageAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
+class LegalPageAdmin(TranslatedPairsAdminMixin, LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("kind", "title_de", "version", "updated_at")
+    list_filter = (english_version_filter("body"),)
+    translated_pairs = ("title", "body")
     live_preview_template = "pages/legal.html"
 
     def live_preview_context(self, request, obj, *, form, language):

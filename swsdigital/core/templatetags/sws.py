@@ -5,7 +5,7 @@ from django.utils.http import urlencode
 
 from swsdigital.core.money import money_format
 from swsdigital.core.richtext import richtext_render
-from swsdigital.core.translated import text_language, translated_html
+from swsdigital.core.translated import language_marked_html, text_language, translated_html
 
 register = template.Library()
 
@@ -74,6 +74,14 @@ def translated(obj, field: str, kind: str = "text", note: bool = True, words: in
     ``words=30`` shortens a plain text.
     """
     return translated_html(obj, field, kind=kind, note=note, words=words)
+
+
+@register.simple_tag
+def in_language(value: str, language: str, kind: str = "text", note: bool = True, words: int = 0):
+    """Render a text written in ``language``, marked as ``{% translated %}`` marks a fallback where it is not the
+    page's language: ``{% in_language subject content_language %}`` (a mailing's language is decided as a whole).
+    """
+    return language_marked_html(value, language, kind=kind, note=note, words=words)
 
 
 @register.simple_tag
