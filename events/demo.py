@@ -386,7 +386,7 @@ def load() -> None:
                 "members_only": spec.get("members_only", False),
                 "max_places": spec.get("max_places", 1),
                 "extra_questions": spec.get("extra_questions", ""),
-                "contact_name": "Geschäftsstelle",
+                "contact_name": "",  # the office: the page names it in the reader's language
                 "contact_email": "info@sws-digital.example",
             },
         )

@@ -140,7 +140,15 @@ class Event(models.Model):
     extra_questions = models.TextField(
         _("extra questions"), blank=True, help_text=_("One question per line; answers are optional.")
     )
-    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_name = models.CharField(
+        _("contact person"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "A person's name. Leave empty for the office: the page then says "
+            "“Office of the association” in the reader's language."
+        ),
+    )
     contact_email = models.EmailField(_("contact email"), blank=True)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

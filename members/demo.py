@@ -121,6 +121,14 @@ def load() -> None:
             if individual
             else f"{sector} aus {city}: Wir bringen unsere Erfahrung in die Arbeitskreise von SWS Digital ein."
         )
+        # Every fifth member has written no English text: the English directory shows the German one, marked.
+        description_en = (
+            ""
+            if number % 5 == 0
+            else f"{name} supports the network as a sponsoring member."
+            if individual
+            else f"Based in {city}, we bring our experience to the working groups of SWS Digital."
+        )
         member, _created = Member.objects.update_or_create(
             slug=slugify(name),
             defaults={
@@ -134,6 +142,7 @@ def load() -> None:
                 "region": region,
                 "website": "" if individual else f"https://www.{slugify(name)}.example",
                 "description": description,
+                "description_en": description_en,
                 "membership_type": types[type_slug],
                 "number": number,
                 "joined_on": datetime.date(2018 + number % 8, 1 + number % 12, 1),

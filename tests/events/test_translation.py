@@ -269,3 +269,14 @@ def test_a_german_only_event_is_not_listed_as_missing_english(staff_login, make_
     changelist = reverse("admin:events_event_changelist")
     listed = {row.pk for row in client.get(changelist + "?english=missing").context["cl"].result_list}
     assert listed == {german.pk}
+
+
+def test_the_office_as_contact_is_named_in_the_readers_language(client, make_event):
+    event = make_event(title="Sprechstunde", contact_name="", contact_email="info@sws-digital.example")
+    english = client.get(_url("events:detail", "en", slug=event.slug)).content.decode()
+    german = client.get(_url("events:detail", "de", slug=event.slug)).content.decode()
+    assert "Office of the association" in english and "Geschäftsstelle" not in english
+    assert "Geschäftsstelle" in german
+    event.contact_name = "Dr. Jana Köhler"
+    event.save(update_fields=["contact_name"])
+    assert "Dr. Jana Köhler" in client.get(_url("events:detail", "en", slug=event.slug)).content.decode()
