@@ -87,11 +87,11 @@ class OutboxHandler(TargetHandler):
 target_handler_register(returnpath.OUTBOX, OutboxHandler())
 
 
-def _raw_for_storage(raw: bytes) -> str:
+def _raw_for_storage(raw: bytes, size: int) -> str:
     limit = int(settings.BOUNCE_RAW_STORE_BYTES)
     text = raw[:limit].decode("utf-8", "replace").replace("\x00", "\ufffd")
-    if len(raw) > limit:
-        text += f"\n\n[… truncated: the first {limit} of {len(raw)} bytes are stored]"
+    if size > limit:
+        text += f"\n\n[… truncated: the first {min(limit, len(raw))} of {size} bytes are stored]"
     return text
 
 
@@ -121,8 +121,12 @@ def _apply(record: InboundMessage, report: Report, handler: TargetHandler, conce
     return ""
 
 
-def inbound_process(*, raw: bytes) -> tuple[InboundMessage, bool]:
-    """Record one mailbox message once and apply the policy; return (record, whether it is new)."""
+def inbound_process(*, raw: bytes, size: int | None = None) -> tuple[InboundMessage, bool]:
+    """Record one mailbox message once and apply the policy; return (record, whether it is new).
+
+    ``size`` is the message's full size when only its start was fetched.
+    """
+    size = max(size or 0, len(raw))
     report = bounces.report_parse(raw)
     existing = InboundMessage.objects.filter(mailbox_key=report.key).first()
     if existing is not None:
@@ -135,8 +139,8 @@ def inbound_process(*, raw: bytes) -> tuple[InboundMessage, bool]:
         address=report.recipient[:254],
         subject=report.subject[:300],
         note=report.note[:300],
-        raw=_raw_for_storage(raw),
-        raw_size=len(raw),
+        raw=_raw_for_storage(raw, size),
+        raw_size=min(size, 2**31 - 1),
     )
     handler = concern = None
     if report.token is not None:

@@ -89,11 +89,11 @@ class ReadResult:
         return asdict(self)
 
 
-def _process(raw: bytes, result: ReadResult) -> str | None:
+def _process(raw: bytes, result: ReadResult, size: int | None = None) -> str | None:
     """Record one message; return "done", "unparsed", or None (failed: leave it where it is)."""
     result.read += 1
     try:
-        record, created = inbound_process(raw=raw)
+        record, created = inbound_process(raw=raw, size=size)
     except Exception:
         logger.exception("Bounce mailbox: a message could not be recorded; it stays in the mailbox.")
         result.failed += 1
@@ -176,7 +176,7 @@ def _read_imap(box: Mailbox, result: ReadResult) -> None:
                 raw = _fetch_key(fetched.get(uid, {}))
                 if raw is None:
                     continue  # expunged meanwhile by someone else
-                outcome = _process(raw, result)
+                outcome = _process(raw, result, fetched[uid].get(b"RFC822.SIZE"))
                 if outcome == "done":
                     done.append(uid)
                 elif outcome == "unparsed":
@@ -190,6 +190,13 @@ def _read_imap(box: Mailbox, result: ReadResult) -> None:
 
 
 # --- POP3 --------------------------------------------------------------------------------------------
+
+
+def _pop3_size(pop: poplib.POP3, number: int) -> int | None:
+    try:
+        return int(pop.list(number).split()[2])  # b"+OK 1 120"
+    except (poplib.error_proto, IndexError, ValueError):
+        return None
 
 
 def _read_pop3(box: Mailbox, result: ReadResult) -> None:
@@ -212,7 +219,8 @@ def _read_pop3(box: Mailbox, result: ReadResult) -> None:
                 result.failed += 1
                 continue
             raw = b"\r\n".join(lines)[:limit]
-            if _process(raw, result) == "done":
+            size = _pop3_size(pop, number)
+            if _process(raw, result, size) == "done":
                 pop.dele(number)  # POP3 has no folders: processed messages are deleted, unreadable ones stay
                 result.moved += 1
         pop.quit()  # the deletions take effect only here
