@@ -20,6 +20,8 @@ from swsdigital.core.csvexport import csv_response
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action
 from swsdigital.core.translated import text_language
+from swsdigital.mail.admin_display import LABEL as not_delivered_label
+from swsdigital.mail.admin_display import not_delivered_html
 
 from . import selectors, services
 from .forms import SCHEDULE_BUTTON, EventAdminForm, ParticipantMessageForm
@@ -362,8 +364,15 @@ class RegistrationAdmin(SafeChangeListMixin, admin.ModelAdmin):
     search_fields = ("name", "email", "organisation", "event__title_de", "event__title_en")
     list_select_related = ("event",)
     raw_id_fields = ("event", "user")
-    readonly_fields = ("token", "created_at", "confirmed_at", "cancelled_at", "reminder_sent_at", "anonymised_at")
+    readonly_fields = (
+        "token", "created_at", "confirmed_at", "cancelled_at", "reminder_sent_at", "anonymised_at",
+        "emails_not_delivered",
+    )  # fmt: skip
     actions = ["cancel", "check_in"]
+
+    @admin.display(description=not_delivered_label)
+    def emails_not_delivered(self, obj: Registration) -> str:
+        return not_delivered_html(obj.email)
 
     @staff_action(description=_("Cancel (moves people up from the waiting list)"), permissions=["change"])
     def cancel(self, request, queryset):

@@ -17,6 +17,8 @@ from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action
+from swsdigital.mail.admin_display import LABEL as not_delivered_label
+from swsdigital.mail.admin_display import not_delivered_html
 from swsdigital.privacy import audit
 from swsdigital.privacy.models import Consent
 
@@ -108,7 +110,14 @@ class UserAdmin(SafeChangeListMixin, BaseUserAdmin):
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (not_delivered_label, {"fields": ("emails_not_delivered",)}),
     )
+    readonly_fields = ("emails_not_delivered",)
+
+    @admin.display(description=not_delivered_label)
+    def emails_not_delivered(self, obj) -> str:
+        return not_delivered_html(obj.email)
+
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
@@ -221,7 +230,7 @@ class MembershipApplicationAdmin(BankDataMixin, SafeChangeListMixin, admin.Model
     readonly_fields = (
         "status", "known", "language_name", "submission_token", "submitted_ip", "created_at", "confirmed_at",
         "decided_at", "decided_by", "decision_message", "member", "further_contacts_list", "consents_given",
-        "logo_preview",
+        "logo_preview", "emails_not_delivered",
     )  # fmt: skip
     exclude = ("language", "further_contacts")  # shown readable by the two methods below
     form = DirectoryFieldsAdminForm
@@ -249,6 +258,10 @@ class MembershipApplicationAdmin(BankDataMixin, SafeChangeListMixin, admin.Model
     def further_contacts_list(self, obj: MembershipApplication) -> str:
         lines = [_contact_line(contact) for contact in obj.further_contacts or [] if isinstance(contact, dict)]
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines if line)) or "–"
+
+    @admin.display(description=not_delivered_label)
+    def emails_not_delivered(self, obj: MembershipApplication) -> str:
+        return not_delivered_html(obj.email)
 
     @admin.display(description=_("consents"))
     def consents_given(self, obj: MembershipApplication) -> str:
@@ -363,6 +376,7 @@ class MemberAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_select_related = ("membership_type",)
     readonly_fields = (
         "number", "logo_thumbnail", "created_at", "updated_at", "resignation_requested_at", "resignation_confirmed_at",
+        "emails_not_delivered",
     )  # fmt: skip
     filter_horizontal = ("topics",)
     prepopulated_fields = {"slug": ("name",)}
@@ -371,6 +385,10 @@ class MemberAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
     change_list_template = "admin/members/member/change_list.html"
     form = DirectoryFieldsAdminForm
     formfield_overrides = IMAGE_FORMFIELD_OVERRIDES  # the checks and messages of the member's own profile form
+
+    @admin.display(description=not_delivered_label)
+    def emails_not_delivered(self, obj: Member) -> str:
+        return not_delivered_html(*obj.contacts.values_list("email", flat=True))
 
     def save_model(self, request, obj: Member, form, change: bool) -> None:
         if not obj.number:  # a member staff add by hand gets the next number like an admitted one

@@ -49,9 +49,9 @@ class SubscriberAdmin(SafeChangeListMixin, admin.ModelAdmin):
     filter_horizontal = ("topics",)
     readonly_fields = (
         "key", "consent", "created_at", "confirmation_sent_at", "confirmed_at", "unsubscribed_at", "bounced_at",
-        "bounce_reason",
+        "bounce_reason", "unsubscribe_reason",
     )  # fmt: skip
-    actions = ("export_csv", "unsubscribe")
+    actions = ("export_csv", "unsubscribe", "reactivate")
     change_list_template = "newsletter/admin/subscriber_changelist.html"
 
     @admin.display(description=_("source"), ordering="source")
@@ -76,6 +76,15 @@ class SubscriberAdmin(SafeChangeListMixin, admin.ModelAdmin):
         for subscriber in queryset:
             services.subscriber_unsubscribe(subscriber=subscriber)
         self.message_user(request, _("Unsubscribed."), messages.SUCCESS)
+
+    @staff_action(description=_("Reactivate the selected bounced addresses"), permissions=["change"])
+    def reactivate(self, request, queryset):
+        count = sum(services.subscriber_reactivate(subscriber=s) for s in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d address reactivated.", "%(count)d addresses reactivated.", count) % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
 
     def _upload(self, request, *, title: str, help_text: str, handle):
         if not self.has_change_permission(request):

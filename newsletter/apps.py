@@ -18,6 +18,12 @@ class NewsletterConfig(AppConfig):
         from .retention import register_rules
 
         register(NewsletterProvider())
+        from swsdigital.mail.inbound import target_handler_register
+        from swsdigital.mail.returnpath import DELIVERY
+
+        from .bounces import DeliveryHandler
+
+        target_handler_register(DELIVERY, DeliveryHandler())  # bounces and complaints of newsletter deliveries
         register_rules()
         # Staff changes of subscribers and applicants' wishes; never deliveries (one per recipient and mailing).
         audit_register(self.get_model("Subscriber"), plain=("language", "status"))

@@ -63,6 +63,8 @@ class Subscriber(models.Model):
     confirmation_sent_at = models.DateTimeField(_("confirmation sent"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+    # Why the address left the list when it was not the person's own click: "complaint" (a spam report).
+    unsubscribe_reason = models.CharField(_("reason for unsubscribing"), max_length=30, blank=True)
     bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     bounce_reason = models.CharField(_("bounce reason"), max_length=300, blank=True)
 

@@ -270,6 +270,28 @@ DKIM_DOMAIN = env.str("DKIM_DOMAIN", default="")
 DKIM_SELECTOR = env.str("DKIM_SELECTOR", default="")
 DKIM_PRIVATE_KEY_FILE = env.str("DKIM_PRIVATE_KEY_FILE", default="")
 DKIM_PRIVATE_KEY = env.str("DKIM_PRIVATE_KEY", default="")
+# The mailbox those bounces (and feedback-loop complaints) arrive in, read by a beat task:
+# imaps://user:pass@host:993/INBOX, imap://..., pop3s://..., pop3://... (user and password percent-encoded).
+# Empty: nothing is read.
+BOUNCE_MAILBOX_URL = env.str("BOUNCE_MAILBOX_URL", default="")
+# Seconds between two reads of the bounce mailbox (an unreachable mailbox is simply tried again then).
+BOUNCE_MAILBOX_SECONDS = env.float("BOUNCE_MAILBOX_SECONDS", default=300.0)
+# IMAP folder processed messages are moved to (created if missing), and the one for messages that are
+# neither bounce, complaint nor auto-reply (kept for a person to read; empty: they stay in the inbox).
+BOUNCE_MAILBOX_DONE_FOLDER = env.str("BOUNCE_MAILBOX_DONE_FOLDER", default="Processed")
+BOUNCE_MAILBOX_UNPARSED_FOLDER = env.str("BOUNCE_MAILBOX_UNPARSED_FOLDER", default="Unparsed")
+# A server without MOVE and COPY to the folder: delete processed messages instead (else they stay).
+BOUNCE_MAILBOX_DELETE = env.bool("BOUNCE_MAILBOX_DELETE", default=False)
+# Messages read per batch, and the connect/read timeout in seconds.
+BOUNCE_MAILBOX_BATCH = env.int("BOUNCE_MAILBOX_BATCH", default=200)
+BOUNCE_MAILBOX_TIMEOUT = env.int("BOUNCE_MAILBOX_TIMEOUT", default=30)
+# Soft bounces (4.x.x, mailbox full) count: this many within this many days mark the address bounced.
+BOUNCE_SOFT_LIMIT = env.int("BOUNCE_SOFT_LIMIT", default=3)
+BOUNCE_SOFT_WINDOW_DAYS = env.int("BOUNCE_SOFT_WINDOW_DAYS", default=30)
+# Bytes of a mailbox message read and parsed at most (a 20 MB attachment is not needed to read a bounce),
+# and bytes of it kept in the record for staff (the rest is cut with a note).
+BOUNCE_PARSE_MAX_BYTES = env.int("BOUNCE_PARSE_MAX_BYTES", default=1024 * 1024)
+BOUNCE_RAW_STORE_BYTES = env.int("BOUNCE_RAW_STORE_BYTES", default=256 * 1024)
 STAFF_NOTIFICATION_EMAIL = env.str("STAFF_NOTIFICATION_EMAIL", default="office@sws-digital.example")
 # Retry schedule of the outbox (seconds after the first, second, ... failure).
 MAIL_RETRY_DELAYS = [
@@ -319,6 +341,10 @@ CELERY_BEAT_SCHEDULE = {
     "mail-sweep-outbox": {
         "task": "swsdigital.mail.tasks.outbox_sweep_task",
         "schedule": env.float("MAIL_SWEEP_SECONDS", default=10.0),
+    },
+    "mail-bounce-mailbox": {
+        "task": "swsdigital.mail.tasks.bounce_mailbox_read_task",
+        "schedule": BOUNCE_MAILBOX_SECONDS,
     },
 }
 

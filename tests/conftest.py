@@ -300,3 +300,27 @@ def _no_locked_database():
     root.removeHandler(handler)
     if handler.seen:
         pytest.fail(f"{LOCKED!r} was logged {len(handler.seen)} time(s):\n{handler.seen[0]}")
+
+
+# --- Real IMAP server (the bounce mailbox) ----------------------------------
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """Debian's dovecot on a free port with its own config and maildir (skipped when it is not installed)."""
+    from tests.mail.imap_server import DOVECOT, DovecotServer
+
+    if not Path(DOVECOT).exists():
+        pytest.skip(f"dovecot is not installed ({DOVECOT}; apt-get install dovecot-imapd)")
+    server = DovecotServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_mailbox(imap_server, settings):
+    """The dovecot mailbox, emptied, as BOUNCE_MAILBOX_URL for one test."""
+    imap_server.clear()
+    settings.BOUNCE_MAILBOX_URL = imap_server.url()
+    yield imap_server
+    imap_server.clear()

@@ -1,5 +1,6 @@
 """Business rules of the newsletter: subscriptions, the sending engine, import and export."""
 
+from .bounces import subscriber_bounce_mark, subscriber_complaint, subscriber_reactivate
 from .checks import CheckReport, MailingCheckRequired, mailing_check, mailing_check_current, mailing_check_run
 from .importing import bounces_import_csv, subscribers_export_csv, subscribers_import_csv
 from .membership import subscribers_invite_from_applications
@@ -51,12 +52,15 @@ __all__ = [
     "mailings_sweep",
     "manage_token",
     "subscriber_bounce",
+    "subscriber_bounce_mark",
+    "subscriber_complaint",
     "subscriber_confirm",
     "subscriber_data_erase",
     "subscriber_data_erase_check",
     "subscriber_from_confirm_token",
     "subscriber_from_manage_token",
     "subscriber_preferences_update",
+    "subscriber_reactivate",
     "subscriber_subscribe",
     "subscriber_unsubscribe",
     "subscribers_export_csv",

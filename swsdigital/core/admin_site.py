@@ -37,7 +37,13 @@ NAV_GROUPS = (
     NavGroup(
         "newsletter",
         _("Newsletter"),
-        ("newsletter.Mailing", "newsletter.Subscriber", "newsletter.Topic", "newsletter.MembershipOptin"),
+        (
+            "newsletter.Mailing",
+            "newsletter.Subscriber",
+            "mail.InboundMessage",
+            "newsletter.Topic",
+            "newsletter.MembershipOptin",
+        ),
     ),
     NavGroup(
         "beitraege",

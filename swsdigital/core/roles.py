@@ -41,6 +41,7 @@ ROLES: dict[str, dict] = {
             *_view("newsletter", "topic", "delivery", "membershipoptin"),
             "mail.view_outboxemail",
             "mail.resend_outboxemail",
+            "mail.view_inboundmessage",
         ],
     },
     # Events without the participants' personal data (the lists show counts), series, topics, press and

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -9,25 +10,31 @@ from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.staff import staff_action
 
 from . import services
-from .models import OutboxEmail
+from .inbound import inbound_admin_url
+from .models import InboundMessage, OutboxEmail
 
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(SafeChangeListMixin, admin.ModelAdmin):
-    list_display = ("created_at", "to", "subject", "status", "attempts", "sent_at")
-    list_filter = ("status", "template", "language", "created_at")
+    list_display = ("created_at", "to", "subject", "status", "delivery", "attempts", "sent_at")
+    list_filter = ("status", ("bounced_at", admin.EmptyFieldListFilter), "template", "language", "created_at")
     search_fields = ("to", "subject", "message_id")
     date_hierarchy = "created_at"
     actions = ("resend",)
     readonly_fields = [*(f.name for f in OutboxEmail._meta.fields), "language_name"]
     fieldsets = (
         (None, {"fields": ("to", "from_email", "reply_to", "subject", "status", "attempts", "last_error")}),
+        (_("Bounce"), {"fields": ("bounced_at", "bounce_reason")}),
         (_("Timing"), {"fields": ("created_at", "queued_at", "next_attempt_at", "locked_until", "sent_at")}),
         (_("Content"), {"fields": ("template", "language_name", "message_id", "headers", "body_text", "body_html")}),
     )
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description=_("delivery"), ordering="bounced_at")
+    def delivery(self, obj: OutboxEmail) -> str:
+        return _("not delivered") if obj.bounced_at else ""
 
     @admin.display(description=_("language"), ordering="language")
     def language_name(self, obj: OutboxEmail) -> str:
@@ -65,3 +72,49 @@ class OutboxEmailAdmin(SafeChangeListMixin, admin.ModelAdmin):
                 % {"count": skipped},
                 messages.WARNING,
             )
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    """What the bounce mailbox brought: kind, reason, whom it concerned, what it changed, the raw message."""
+
+    list_display = ("received_at", "kind", "status_code", "address", "short_reason", "effect")
+    list_filter = ("kind", "received_at", "target_kind")
+    search_fields = ("address", "subject", "mailbox_key")
+    date_hierarchy = "received_at"
+    list_select_related = ("outbox_email",)
+    fieldsets = (
+        (None, {"fields": ("received_at", "kind", "status_code", "diagnostic", "address", "concerns", "effect")}),
+        (_("Message"), {"fields": ("subject", "note", "mailbox_key", "raw_size", "raw_message")}),
+    )
+    readonly_fields = (
+        "received_at", "kind", "status_code", "diagnostic", "address", "concerns", "effect", "subject", "note",
+        "mailbox_key", "raw_size", "raw_message",
+    )  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("reason"))
+    def short_reason(self, obj: InboundMessage) -> str:
+        return (obj.diagnostic or obj.note)[:120]
+
+    @admin.display(description=_("concerns"))
+    def concerns(self, obj: InboundMessage) -> str:
+        if not obj.target_kind:
+            return "—"
+        label = f"{obj.get_target_kind_display()} #{obj.target_id}"
+        url = inbound_admin_url(obj)
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
+
+    @admin.display(description=_("raw message"))
+    def raw_message(self, obj: InboundMessage) -> str:
+        if obj.raw_purged_at:
+            return _("Removed after the retention period.")
+        # Escaped by format_html: a bounce quotes whatever the sender wrote, HTML and scripts included.
+        return format_html(
+            '<pre class="inbound-raw" style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>', obj.raw
+        )

@@ -14,8 +14,9 @@ class MailConfig(AppConfig):
         dashboard_panels()  # the admin start page's panels of this app
         from swsdigital.privacy.registry import register
 
-        from .privacy import OutboxProvider
+        from .privacy import InboundProvider, OutboxProvider
         from .retention import register_rules
 
         register(OutboxProvider())
+        register(InboundProvider())
         register_rules()

@@ -32,6 +32,9 @@ class OutboxEmail(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set when a bounce read from the bounce mailbox names this email: sent, but not delivered.
+    bounced_at = models.DateTimeField(_("not delivered since"), null=True, blank=True)
+    bounce_reason = models.CharField(_("reason not delivered"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("email")
@@ -42,3 +45,50 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class InboundMessage(models.Model):
+    """One message read from the bounce mailbox: what it was, whom it concerned and what it changed."""
+
+    class Kind(models.TextChoices):
+        HARD = "hard", _("hard bounce")
+        SOFT = "soft", _("soft bounce")
+        COMPLAINT = "complaint", _("complaint")
+        AUTOREPLY = "autoreply", _("automatic reply")
+        UNPARSABLE = "unparsable", _("not readable")
+        IGNORED = "ignored", _("ignored")
+
+    class Target(models.TextChoices):
+        NONE = "", _("none")
+        OUTBOX = "o", _("email")
+        DELIVERY = "n", _("newsletter delivery")
+
+    received_at = models.DateTimeField(_("read"), auto_now_add=True, db_index=True)
+    # The mailbox message's Message-ID (or a digest of the message): the same message is recorded once.
+    mailbox_key = models.CharField(_("mailbox message"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
+    status_code = models.CharField(_("status code"), max_length=12, blank=True)
+    diagnostic = models.TextField(_("reason"), blank=True)
+    address = models.CharField(_("recipient address"), max_length=254, blank=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    # The row the return-path token names (outbox email or newsletter delivery); the apps resolve it.
+    target_kind = models.CharField(_("concerns"), max_length=1, choices=Target.choices, blank=True)
+    target_id = models.PositiveBigIntegerField(_("concerns row"), null=True, blank=True)
+    outbox_email = models.ForeignKey(
+        OutboxEmail, verbose_name=_("email"), null=True, blank=True, on_delete=models.SET_NULL, related_name="inbound"
+    )
+    subscriber_id = models.PositiveBigIntegerField(_("subscriber"), null=True, blank=True, db_index=True)
+    effect = models.CharField(_("effect"), max_length=300, blank=True)
+    raw = models.TextField(_("raw message"), blank=True)
+    raw_size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    raw_purged_at = models.DateTimeField(_("raw message removed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bounce or complaint")
+        verbose_name_plural = _("bounces and complaints")
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["address", "kind", "received_at"], name="mail_inbound_addr_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.address or self.subject}"

@@ -18,3 +18,11 @@ def email_deliver_task(email_id: int) -> str:
 def outbox_sweep_task() -> int:
     """Re-hand outbox rows that were committed but never reached a worker."""
     return services.outbox_sweep()
+
+
+@shared_task(ignore_result=True)
+def bounce_mailbox_read_task() -> dict:
+    """Read the bounce mailbox once: record bounces, complaints and auto-replies, apply the bounce policy."""
+    from .mailbox import bounce_mailbox_read
+
+    return bounce_mailbox_read().as_dict()

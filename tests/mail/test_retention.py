@@ -51,7 +51,7 @@ def test_email_content_goes_after_the_period_and_the_row_recipient_and_status_st
     retrying = _email("retry@example.org", status=Status.RETRY, at=cutoff - timedelta(days=1))
 
     with caplog.at_level(logging.INFO):
-        assert retention_apply(period="email_bodies", now=now) == {"mail.email_bodies": 2}
+        assert retention_apply(period="email_bodies", now=now) == {"mail.email_bodies": 2, "mail.bounce_raw": 0}
     for email in (sent, failed):
         email.refresh_from_db()
         assert (email.body_text, email.body_html, email.attachments, email.headers) == ("", "", [], {})
@@ -70,8 +70,8 @@ def test_email_content_goes_after_the_period_and_the_row_recipient_and_status_st
     assert "Removed the content of 2 email(s)" in caplog.text
     assert "Retention rule mail.email_bodies: 2 record(s)" in caplog.text
 
-    assert retention_apply(period="email_bodies", now=now) == {"mail.email_bodies": 0}
-    assert retention_apply(period="email_bodies", now=now + timedelta(seconds=2)) == {"mail.email_bodies": 2}
+    assert retention_apply(period="email_bodies", now=now) == {"mail.email_bodies": 0, "mail.bounce_raw": 0}
+    assert retention_apply(period="email_bodies", now=now + timedelta(seconds=2))["mail.email_bodies"] == 2
 
 
 def test_an_email_whose_content_is_gone_is_not_sent_again_from_the_admin(admin_client, settings):
@@ -85,3 +85,24 @@ def test_an_email_whose_content_is_gone_is_not_sent_again_from_the_admin(admin_c
     copies = OutboxEmail.objects.exclude(pk__in=[old.pk, recent.pk])
     assert list(copies.values_list("to", flat=True)) == ["recent@example.org"]
     assert "1 E-Mail wurde erneut eingereiht." in response.content.decode()
+
+
+def test_raw_bounce_messages_go_after_the_email_bodies_period(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from swsdigital.mail.models import InboundMessage
+    from swsdigital.privacy.retention import retention_apply, retention_cutoff
+
+    now = timezone.now()
+    old = InboundMessage.objects.create(mailbox_key="<old@x>", kind="hard", address="a@example.org", raw="DSN")
+    new = InboundMessage.objects.create(mailbox_key="<new@x>", kind="hard", address="a@example.org", raw="DSN")
+    InboundMessage.objects.filter(pk=old.pk).update(
+        received_at=retention_cutoff("email_bodies", now=now) - timedelta(1)
+    )
+    assert retention_apply(period="email_bodies", now=now)["mail.bounce_raw"] == 1
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.raw, old.address, old.kind) == ("", "a@example.org", "hard") and old.raw_purged_at is not None
+    assert new.raw == "DSN"

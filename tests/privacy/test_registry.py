@@ -42,6 +42,7 @@ def test_every_app_with_personal_data_registered_from_its_ready():
         "admin",
         "audit",
         "mail",
+        "mail.inbound",
         "privacy",
         "members",
         "events",
