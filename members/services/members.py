@@ -179,7 +179,8 @@ def member_data_export(*, member: Member, user: User) -> dict:
 
     def org(obj) -> dict:
         return {
-            **{key: getattr(obj, key) for key in PROFILE_FIELDS},
+            # The application has no English description (it is written later, in the member area).
+            **{key: getattr(obj, key) for key in PROFILE_FIELDS if hasattr(obj, key)},
             "membership_type": obj.membership_type.name,
             "topics": [t.name for t in obj.topics.all()],
             "logo": obj.logo.url if obj.logo else "",

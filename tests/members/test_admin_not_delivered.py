@@ -1,5 +1,7 @@
 """An email a bounce reported as not delivered shows on the application, member and account admin pages."""
 
+from django.utils.translation import gettext
+
 from swsdigital.mail.inbound import inbound_process
 from swsdigital.mail.models import OutboxEmail
 from swsdigital.mail.returnpath import OUTBOX, Token
@@ -23,7 +25,7 @@ def test_application_member_and_account_pages_show_not_delivered(
     email = _bounce(application.email)
     staff = staff_login(superuser=True)
     page = staff.get(f"/admin/members/membershipapplication/{application.pk}/change/").content.decode()
-    assert "not delivered" in page and "5.1.10" in page
+    assert gettext("not delivered") in page and "5.1.10" in page
     assert f"/admin/mail/outboxemail/{email.pk}/change/" in page
 
     user = django_user_model.objects.create_user(email=application.email, password="x" * 12)

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from newsletter import services
 from newsletter.models import Delivery, Subscriber
@@ -131,7 +132,8 @@ def test_bounced_subscriber_reactivated_by_staff_with_an_audit_entry(delivery, s
         follow=True,
     )
     assert response.status_code == 200
-    assert "1 address reactivated." in response.content.decode()
+    message = ngettext("%(count)d address reactivated.", "%(count)d addresses reactivated.", 1) % {"count": 1}
+    assert message in response.content.decode()
     subscriber = Subscriber.objects.get(pk=delivery.subscriber_id)
     assert (subscriber.status, subscriber.bounced_at, subscriber.bounce_reason) == ("confirmed", None, "")
     assert LogEntry.objects.filter(
