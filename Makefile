@@ -22,7 +22,7 @@ help:
 	@echo "make format    format the code with ruff"
 	@echo "make messages  update and compile the German and English translation catalogues"
 	@echo "make bench     pages under load and a soak against local PostgreSQL + Redis (see bench/README.md)"
-	@echo "make drills    fault drills: Redis, worker, database and SMTP failures; make run under load (docs/reliability.md)"
+	@echo "make drills    fault drills: Redis, worker, database, SMTP and bounce-mailbox failures; make run under load (docs/reliability.md)"
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (python3.13, python3.12, python3.11 or python3)."; exit 1; }

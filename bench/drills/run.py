@@ -1,6 +1,6 @@
 """Run the fault drills, each in a fresh process; results go to docs/reliability.md.
 
-    python bench/drills/run.py                  # all five, one after the other (about 9 minutes)
+    python bench/drills/run.py                  # all six, one after the other (about 11 minutes)
     python bench/drills/run.py redis_outage     # only the named ones
     python bench/drills/run.py --list
 
@@ -23,6 +23,7 @@ DRILLS = {
     "worker_kill": "the Celery worker SIGKILLed five times during a 20,000-recipient mailing",
     "db_drop": "PostgreSQL backends terminated again and again during HTTP load",
     "smtp_refusal": "the SMTP server refusing (4xx) for a minute, then rejecting (5xx)",
+    "bounce_mailbox": "the bounce mailbox unreachable for 60 s during a mailing whose recipients bounce",
     "embedded_default": "make run's stack (SQLite, filesystem broker) under 60 s of reads and writes",
 }
 

@@ -93,7 +93,7 @@ def sink(port: int, record: Path, mode_file: Path) -> None:
             refused = {"tempfail": 451, "reject": 550}.get(current)
             for rcpt in envelope.rcpt_tos:
                 item = {"t": now, "rcpt": rcpt, "mid": headers.get("message-id", ""),
-                        "subject": headers.get("subject", "")}  # fmt: skip
+                        "subject": headers.get("subject", ""), "from": envelope.mail_from or ""}  # fmt: skip
                 if refused:
                     item["refused"] = refused
                 out.write(json.dumps(item) + "\n")

@@ -177,6 +177,7 @@ class Received:
     rcpt: str
     message_id: str
     subject: str
+    mail_from: str = ""  # the envelope sender (VERP return path)
 
 
 class SmtpSink:
@@ -217,7 +218,9 @@ class SmtpSink:
             if item.get("refused"):
                 self._refused += 1
             else:
-                self._received.append(Received(item["t"], item["rcpt"].lower(), item["mid"], item["subject"]))
+                self._received.append(
+                    Received(item["t"], item["rcpt"].lower(), item["mid"], item["subject"], item.get("from", ""))
+                )
 
     def received(self) -> list[Received]:
         self._read()

@@ -41,7 +41,9 @@ def subscriber_complaint(*, subscriber_id: int) -> bool:
     subscriber.unsubscribed_at = timezone.now()
     subscriber.unsubscribe_reason = COMPLAINT
     subscriber.save(update_fields=["status", "unsubscribed_at", "unsubscribe_reason"])
-    withdrawn = consent_withdraw(key=CONSENT_KEY, email=subscriber.email, subject_ref=f"newsletter:{subscriber.pk}")
+    withdrawn = consent_withdraw(
+        key=CONSENT_KEY, email=subscriber.email, subject_ref=f"newsletter:{subscriber.pk}", reason="complaint"
+    )
     audit_record(
         target=subscriber,
         action=LogEntry.Action.UPDATE,

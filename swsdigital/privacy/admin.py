@@ -25,8 +25,8 @@ class ConsentTextAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 @admin.register(Consent)
 class ConsentAdmin(SafeChangeListMixin, admin.ModelAdmin):
-    list_display = ("email", "text", "source_name", "given_at", "confirmed_at", "withdrawn_at")
-    list_filter = ("text__key", source_filter(), "given_at")
+    list_display = ("email", "text", "source_name", "given_at", "confirmed_at", "withdrawn_at", "withdrawn_reason")
+    list_filter = ("text__key", source_filter(), "withdrawn_reason", "given_at")
     search_fields = ("email", "subject_ref")
     list_select_related = ("text",)
     raw_id_fields = ("user",)

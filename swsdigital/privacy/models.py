@@ -26,6 +26,13 @@ class ConsentText(models.Model):
         return f"{consent_key_label(self.key)} ({_('version')} {self.version})"
 
 
+class WithdrawalReason(models.TextChoices):
+    """Why a consent ended: the person's own request (link, member area, staff on their behalf) or a spam complaint."""
+
+    REQUEST = "request", _("withdrawn by the person")
+    COMPLAINT = "complaint", _("spam complaint (feedback loop)")
+
+
 class Consent(models.Model):
     """A person's consent to one text version, with request and confirmation (double opt-in)."""
 
@@ -41,6 +48,9 @@ class Consent(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     confirmed_ip = models.GenericIPAddressField(_("IP address (confirmed)"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.CharField(
+        _("withdrawn because"), max_length=20, choices=WithdrawalReason.choices, blank=True
+    )
 
     class Meta:
         verbose_name = _("consent")

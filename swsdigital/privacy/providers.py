@@ -37,6 +37,7 @@ class ConsentProvider(PersonalDataProvider):
         "given_ip": _("IP address (given)"),
         "confirmed_ip": _("IP address (confirmed)"),
         "withdrawn_at": _("Withdrawn"),
+        "withdrawn_reason": _("Withdrawn because"),
     }
     value_labels = {
         "key": {
@@ -64,6 +65,7 @@ class ConsentProvider(PersonalDataProvider):
                 "confirmed_at": c.confirmed_at.isoformat() if c.confirmed_at else None,
                 "confirmed_ip": c.confirmed_ip,
                 "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+                "withdrawn_reason": c.get_withdrawn_reason_display() if c.withdrawn_reason else "",
             }
             for c in self._consents(email).select_related("text")
         ]

@@ -99,12 +99,12 @@ def consent_confirm(*, consent: Consent, ip: str | None = None) -> Consent:
     return consent
 
 
-def consent_withdraw(*, key: str, email: str, subject_ref: str = "") -> int:
-    """Withdraw every active consent of ``email`` to ``key``; return how many."""
+def consent_withdraw(*, key: str, email: str, subject_ref: str = "", reason: str = "request") -> int:
+    """Withdraw every active consent of ``email`` to ``key``, recording why (a WithdrawalReason); return how many."""
     qs = Consent.objects.filter(text__key=key, email=email.strip().lower(), withdrawn_at__isnull=True)
     if subject_ref:
         qs = qs.filter(subject_ref=subject_ref)
-    return qs.update(withdrawn_at=timezone.now().replace(microsecond=0))
+    return qs.update(withdrawn_at=timezone.now().replace(microsecond=0), withdrawn_reason=reason)
 
 
 def consents_delete_unconfirmed(

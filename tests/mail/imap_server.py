@@ -14,6 +14,7 @@ from pathlib import Path
 from tests.harness import free_port, wait_until
 
 DOVECOT = "/usr/sbin/dovecot"
+POP3 = "/usr/lib/dovecot/pop3"  # Debian's dovecot-pop3d: with it the server also speaks POP3
 USER = "bounces"
 PASSWORD = "s3cret/pass@word%"  # percent-encoded in the URL: the reader must decode it
 
@@ -30,6 +31,8 @@ class DovecotServer:
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="sws-dovecot-"))
         self.port = free_port()
+        self.has_pop3 = Path(POP3).exists()
+        self.pop3_port = free_port() if self.has_pop3 else None
         self.proc: subprocess.Popen | None = None
         self.log_path = self.root / "dovecot.log"
 
@@ -54,7 +57,7 @@ class DovecotServer:
         config = self.root / "dovecot.conf"
         config.write_text(
             textwrap.dedent(f"""\
-            protocols = imap
+            protocols = {"imap pop3" if self.has_pop3 else "imap"}
             listen = 127.0.0.1
             base_dir = {self.root}/run
             state_dir = {self.root}/state
@@ -87,6 +90,7 @@ class DovecotServer:
                 port = 0
               }}
             }}
+            {self._pop3_service()}
             service stats {{
               unix_listener stats-reader {{
                 mode = 0666
@@ -102,6 +106,15 @@ class DovecotServer:
             """)
         )
         return config
+
+    def _pop3_service(self) -> str:
+        if not self.has_pop3:
+            return ""
+        # Dovecot ignores leading blanks, so these lines need not match the config's indentation.
+        return (
+            "service pop3-login {\n  inet_listener pop3 {\n    address = 127.0.0.1\n"
+            f"    port = {self.pop3_port}\n  }}\n  inet_listener pop3s {{\n    port = 0\n  }}\n}}"
+        )
 
     def start(self) -> DovecotServer:
         config = self._write_config()
@@ -135,6 +148,11 @@ class DovecotServer:
 
         pw = PASSWORD if password is None else password
         return f"imap://{quote(USER, safe='')}:{quote(pw, safe='')}@127.0.0.1:{port or self.port}/{folder}"
+
+    def pop3_url(self) -> str:
+        from urllib.parse import quote
+
+        return f"pop3://{quote(USER, safe='')}:{quote(PASSWORD, safe='')}@127.0.0.1:{self.pop3_port}"
 
     def client(self):
         from imapclient import IMAPClient

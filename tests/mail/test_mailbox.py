@@ -137,3 +137,30 @@ def test_two_readers_never_read_the_same_mailbox_at_once(imap_mailbox, db):
 def test_no_mailbox_configured_reads_nothing(settings, db):
     settings.BOUNCE_MAILBOX_URL = ""
     assert bounce_mailbox_read().error == "no BOUNCE_MAILBOX_URL"
+
+
+def test_pop3_reads_and_deletes_what_it_processed_and_keeps_the_rest(imap_mailbox, outbox, settings):
+    if not imap_mailbox.has_pop3:
+        pytest.skip("dovecot speaks no POP3 here (apt-get install dovecot-pop3d)")
+    email = outbox("paula@example.org")
+    imap_mailbox.append(eml("gmail_does_not_exist", Token(OUTBOX, email.pk)))
+    imap_mailbox.append(eml("not_a_bounce"))
+    settings.BOUNCE_MAILBOX_URL = imap_mailbox.pop3_url()
+
+    result = bounce_mailbox_read()
+    assert (result.read, result.recorded, result.unparsable, result.moved, result.error) == (2, 2, 1, 1, "")
+    email.refresh_from_db()
+    assert email.bounced_at is not None
+    assert imap_mailbox.count("INBOX") == 1  # POP3 has no folders: the unreadable message stays for a person
+    again = bounce_mailbox_read()
+    assert (again.read, again.recorded, again.duplicates) == (1, 0, 1)  # counted once
+
+
+def test_pop3_wrong_password_is_logged_without_a_crash(imap_mailbox, caplog, db, settings):
+    if not imap_mailbox.has_pop3:
+        pytest.skip("dovecot speaks no POP3 here (apt-get install dovecot-pop3d)")
+    settings.BOUNCE_MAILBOX_URL = imap_mailbox.pop3_url().replace("%25@", "%25-wrong@")
+    with caplog.at_level(logging.WARNING):
+        result = bounce_mailbox_read()
+    assert result.error and result.recorded == 0
+    assert "could not be read" in caplog.text and "wrong" not in caplog.text  # the password is not logged

@@ -83,7 +83,8 @@ def test_complaint_unsubscribes_at_once_and_withdraws_the_consent(db, mailing):
     assert record.kind == InboundMessage.Kind.COMPLAINT
     subscriber.refresh_from_db()
     assert (subscriber.status, subscriber.unsubscribe_reason) == (Subscriber.Status.UNSUBSCRIBED, "complaint")
-    assert Consent.objects.get(email="reader@example.org").withdrawn_at is not None
+    consent = Consent.objects.get(email="reader@example.org")
+    assert consent.withdrawn_at is not None and consent.withdrawn_reason == "complaint"  # in the consent log
     entry = LogEntry.objects.get(additional_data__event="newsletter.complaint")
     assert entry.additional_data["reason"] == "complaint"
     assert record.address == "reader@example.org"  # the row's address, not the redacted one in the report
