@@ -147,11 +147,6 @@ def page_cache_watch(*models, sections=None) -> None:
             m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}")
 
 
-def page_cache_sections_of(model) -> tuple[str, ...]:
-    """Return the sections a committed change of this model renews (empty if it is not watched)."""
-    return _WATCHED.get(model, ())
-
-
 def _changed(sender, **kwargs) -> None:
     if kwargs.get("action", "post_").startswith("pre_"):
         return

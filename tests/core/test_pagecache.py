@@ -366,3 +366,15 @@ def test_unknown_sections_are_refused():
         pagecache.page_cached(sections=("event",))
     with pytest.raises(ValueError, match="unknown page cache section"):
         pagecache.page_cache_invalidate("pres")
+
+
+def test_an_erasure_frees_the_place_at_once(site_pages, register, django_capture_on_commit_callbacks):
+    from events.services import registrations_anonymise_for_email
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(site_pages["event"], email="gast@example.org")
+    assert "9 von 10 Plätzen frei" in _get(site_pages["urls"]["event"]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations_anonymise_for_email(email="gast@example.org")  # cancels by update(), without a signal
+    assert "10 von 10 Plätzen frei" in _get(site_pages["urls"]["event"]).content.decode()
+    assert _get(site_pages["urls"]["press_list"])["X-Page-Cache"] == "hit"
