@@ -452,7 +452,10 @@ READING = (
     "costs no query and one Redis round trip, and skips URL resolution and the view, which is why some pages "
     "beat the trivial view; pages with forms cost a little more (their CSRF token, fill-time stamp and "
     "submission token are renewed on every hit). The cache is not stale: every committed change of public "
-    "content starts a new generation. What a page costs right after a change is the last table (rendered "
+    "content starts a new generation of the sections it affects, and a page is stored under the generations "
+    "of the sections it shows (a registration re-renders the event pages and the home page, a press edit the "
+    "press pages, feeds, sitemap and home page; `docs/decisions.md`, issue 18). What a page costs right after "
+    "a change is the last table (rendered "
     "every time); logged-in pages are always rendered and pay for the session save of the idle timeout."
 )
 
@@ -517,8 +520,9 @@ def soak_report(command: str, result: dict) -> str:
         "After a minute of the same load to warm the processes up (the start figures are taken then): "
         f"{result['seconds']} s of steady mixed load: wrk cycling through every public page type, every tenth "
         "request a logged-in page, and beside it one event registration a second through the real form "
-        "(each registration changes the event, so the page cache starts a new generation every second and the "
-        "pages are rendered afresh all the time), whose confirmation mail the Celery worker sends to the sink.",
+        "(each registration renews the page cache's `registrations` section every second, so the event pages, "
+        "lists and the home page are rendered afresh all the time), whose confirmation mail the Celery worker "
+        "sends to the sink.",
         "",
         f"- requests: {result['requests']:,} ({result['requests'] / result['seconds']:,.0f}/s), "
         f"errors: {errors}; p50 {result['p50'] / 1000:.1f} ms, p95 {result['p95'] / 1000:.1f} ms, "

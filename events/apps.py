@@ -31,5 +31,9 @@ class EventsConfig(AppConfig):
             }
         )
 
-        page_cache_watch(*self.get_models())
-        page_cache_boundary(selectors.events_next_change)
+        # Free places and waiting lists are their own section: a registration leaves pages that only name an
+        # event (press items, the sitemap, the newsletter archive, calendar files) cached.
+        registration = self.get_model("Registration")
+        page_cache_watch(*(model for model in self.get_models() if model is not registration), sections="events")
+        page_cache_watch(registration, sections="registrations")
+        page_cache_boundary(selectors.events_next_change, sections="events")

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import selectors as members_selectors
 from swsdigital.core.images import image_process_upload, image_thumbnail_from_stored
+from swsdigital.core.pagecache import page_cache_invalidate
 from swsdigital.mail.services import Attachment, email_send
 from swsdigital.privacy.retention import retention_cutoff
 from swsdigital.privacy.services import consent_record
@@ -458,6 +459,8 @@ def registrations_anonymise_for_email(*, email: str, now=None) -> int:
             if not event.is_past and active.exists():
                 was_confirmed = active.filter(status=Status.CONFIRMED).exists()
                 active.update(status=Status.CANCELLED, cancelled_at=now)
+                # An update() sends no signal: the event pages' free places change, so say so to the page cache.
+                page_cache_invalidate("registrations")
                 if was_confirmed and event.status != Event.Status.CANCELLED:
                     freed.append(event)
         count = mine.update(**_ANONYMOUS, anonymised_at=now)

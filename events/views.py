@@ -56,7 +56,7 @@ def _list_context(request, filters: dict) -> dict:
     return {"feed_url": feed, "webcal_url": _webcal(feed), "filter_query": urlencode(filters)}
 
 
-@page_cached
+@page_cached(sections=("events", "registrations"))
 @require_GET
 def event_list(request):
     """Upcoming events grouped by month, with filters."""
@@ -70,7 +70,7 @@ def event_list(request):
     )
 
 
-@page_cached
+@page_cached(sections=("events",))
 @require_GET
 def event_archive(request):
     """Past events, latest first."""
@@ -90,7 +90,7 @@ def _month(value: str) -> date:
     return today.replace(day=1)
 
 
-@page_cached
+@page_cached(sections=("events", "registrations"))
 @require_GET
 def event_calendar(request):
     """A month as a calendar grid."""
@@ -203,7 +203,7 @@ def _closed_message(state: str) -> str:
     return services.CLOSED_MESSAGES.get(state, "")
 
 
-@page_cached
+@page_cached(sections=("events", "registrations"))
 def event_detail(request, slug: str):
     """One event with its registration form."""
     event = selectors.event_get(slug=slug, preview=staff_can(request.user, "events.view_event"))
@@ -334,7 +334,7 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@page_cached
+@page_cached(sections=("events",))
 @require_GET
 def event_ics_download(request, slug: str):
     """The .ics of one event."""
@@ -344,7 +344,7 @@ def event_ics_download(request, slug: str):
     return _ics_response(event_ics(event), f"{event.slug}.ics")
 
 
-@page_cached
+@page_cached(sections=("events",))
 @require_GET
 def event_feed(request):
     """A subscribable calendar of all events, or of one series or topic."""

@@ -23,7 +23,9 @@ class MembersConfig(AppConfig):
         self._audit_register()
 
         # What the directory and the home page's figures show; accounts and applications are not public.
-        page_cache_watch(*(self.get_model(name) for name in ("Member", "Contact", "MembershipType", "Topic")))
+        page_cache_watch(
+            *(self.get_model(name) for name in ("Member", "Contact", "MembershipType", "Topic")), sections="members"
+        )
         # One token per filled-in form (a double submit creates one application), so never one per cached page.
         page_cache_fresh_field("submission_token", lambda request: uuid.uuid4().hex)
 

@@ -46,7 +46,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 @sensitive_post_parameters("sepa_iban", "sepa_account_holder", "sepa_bic")
-@page_cached
+@page_cached(sections=("members",))
 def join(request):
     """Show and accept the application form; every accepted submission gets the same page."""
     rate_limit_request(
@@ -121,7 +121,7 @@ def link_resend(request):
     return render(request, "members/confirm_invalid.html", {"expired": True, "form": form, "resend": True})
 
 
-@page_cached
+@page_cached(sections=("members",))
 def directory(request):
     """List the listed members with filters, search and pagination."""
     filters = DirectoryFilterForm(request.GET)
@@ -148,7 +148,7 @@ def directory(request):
     )
 
 
-@page_cached
+@page_cached(sections=("members",))
 def detail(request, slug: str):
     """Show one listed member with only the fields it chose to show."""
     member = selectors.directory_member_get(slug=slug)

@@ -20,5 +20,5 @@ class NewsConfig(AppConfig):
         register(NewsProvider())
         audit_register(self.get_model("PressContact"))  # staff changes, in the audit trail
 
-        page_cache_watch(*self.get_models())
-        page_cache_boundary(selectors.news_next_change)
+        page_cache_watch(*self.get_models(), sections="press")
+        page_cache_boundary(selectors.news_next_change, sections="press")

@@ -14,7 +14,7 @@ from .forms import NewsFilterForm
 PER_PAGE = 12
 
 
-@page_cached
+@page_cached(sections=("press",))
 def news_list(request):
     topics = selectors.topics_all()
     form = NewsFilterForm(request.GET or None, topics=topics, years=selectors.news_years())
@@ -25,7 +25,7 @@ def news_list(request):
     return render(request, "news/news_list.html", context)
 
 
-@page_cached
+@page_cached(sections=("press", "events"))
 def news_detail(request, slug: str):
     item = selectors.news_detail_get(slug=slug)
     if item is None:

@@ -30,4 +30,4 @@ class NewsletterConfig(AppConfig):
         audit_register(self.get_model("MembershipOptin"), plain=("outcome",))
 
         # The public archive shows mailings; subscribers and deliveries are not public.
-        page_cache_watch(self.get_model("Mailing"), self.get_model("Topic"))
+        page_cache_watch(self.get_model("Mailing"), self.get_model("Topic"), sections="newsletter")

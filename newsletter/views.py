@@ -20,7 +20,7 @@ from .forms import PreferencesForm, SubscribeForm
 from .rendering import mailing_context
 
 
-@page_cached
+@page_cached(sections=("newsletter",))
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     """Show the sign-up form; on a valid POST start the double opt-in and answer the same for everyone."""
@@ -132,14 +132,14 @@ def erased(request):
     return render(request, "newsletter/erased.html")
 
 
-@page_cached
+@page_cached(sections=("newsletter",))
 def archive(request):
     """List the mailings sent so far."""
     page_obj = paginate(selectors.mailings_archive(), page=request.GET.get("page"), per_page=20)
     return render(request, "newsletter/archive.html", {"page_obj": page_obj, "mailings": page_obj.object_list})
 
 
-@page_cached
+@page_cached(sections=("newsletter", "events", "press"))
 def mailing_detail(request, pk: int, slug: str):
     """Show the web version of a sent mailing (without personal links)."""
     mailing = selectors.mailing_archived_get(pk=pk)

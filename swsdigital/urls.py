@@ -30,18 +30,30 @@ SITEMAPS = {
     "events": EventSitemap,
     "members": MemberSitemap,
 }
+# The page cache's sections whose content each sitemap lists (legal pages are "global"; places are not listed):
+# the index names them all, a section's page only its own, so a press edit leaves 2,000 event URLs cached.
+_LISTED = {"pages": (), "news": ("press",), "events": ("events",), "members": ("members",)}
+_sitemap_index = page_cached(sitemap_views.index, sections=sorted({s for listed in _LISTED.values() for s in listed}))
+_sitemap_pages = {name: page_cached(sitemap_views.sitemap, sections=listed) for name, listed in _LISTED.items()}
+
+
+def _sitemap_section(request, section: str, **kwargs):
+    """One sitemap, cached until what it lists changes (an unknown section answers 404 as before)."""
+    view = _sitemap_pages.get(section, sitemap_views.sitemap)
+    return view(request, section=section, **kwargs)
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        page_cached(sitemap_views.index),
+        _sitemap_index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        page_cached(sitemap_views.sitemap),
+        _sitemap_section,
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap_section",
     ),

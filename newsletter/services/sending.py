@@ -298,7 +298,7 @@ def _mailing_finish(mailing_id: int) -> bool:
     sending = Mailing.objects.filter(pk=mailing_id, status=MS.SENDING)
     finished = sending.update(status=MS.SENT, finished_at=timezone.now())
     if finished:
-        page_cache_invalidate()  # the public archive shows it from now on
+        page_cache_invalidate("newsletter")  # the public archive shows it from now on
     return bool(finished)
 
 

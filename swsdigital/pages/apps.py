@@ -10,7 +10,8 @@ class PagesConfig(AppConfig):
     def ready(self):
         from swsdigital.core.pagecache import page_cache_watch
 
-        page_cache_watch(*self.get_models())
+        # The site profile fills every page's header and footer, the footer links the legal pages: all pages.
+        page_cache_watch(*self.get_models(), sections="global")
 
         from swsdigital.privacy.registry import not_personal
 

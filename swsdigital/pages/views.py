@@ -14,12 +14,12 @@ from . import selectors
 from .models import LegalPage
 
 
-@page_cached
+@page_cached(sections=("events", "registrations", "press", "members"))
 def home(request):
     return render(request, "pages/home.html", selectors.home_sections())
 
 
-@page_cached
+@page_cached(sections=())
 def legal_page(request, kind: str):
     page = selectors.legal_page_get(kind=kind)
     if page is None:
@@ -46,7 +46,7 @@ def _robots_disallowed() -> list[str]:
     return list(dict.fromkeys(paths))
 
 
-@page_cached
+@page_cached(sections=())
 def robots_txt(request):
     lines = ["User-agent: *", *[f"Disallow: {path}" for path in _robots_disallowed()], ""]
     lines.append(f"Sitemap: {settings.SITE_URL}{reverse('sitemap')}")

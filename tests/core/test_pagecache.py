@@ -14,6 +14,7 @@ from django.utils import timezone
 from events.models import Registration
 from news.models import NewsItem
 from swsdigital.core import pagecache
+from tests.members.conftest import make_member, membership_type  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("page_cache")
 
@@ -200,3 +201,180 @@ def test_a_cached_calendar_file_is_still_a_download(db, make_event):
     assert hit["Content-Type"] == first["Content-Type"] == "text/calendar; charset=utf-8"
     assert hit["Content-Disposition"] == first["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
     assert hit.content == first.content
+
+
+# --- Sections: a change renews only the pages that show what changed --------------------------------------------
+
+
+@pytest.fixture
+def site_pages(db, make_event, make_item):
+    """One page of each kind, all stored in the cache (each visited once)."""
+    event = make_event(capacity=10)
+    item = make_item(title="Glasfaser für Plauen")
+    urls = {
+        "home": "/",
+        "event": event.get_absolute_url(),
+        "event_list": reverse("events:list"),
+        "calendar": reverse("events:calendar"),
+        "event_ics": reverse("events:ics", kwargs={"slug": event.slug}),
+        "event_feed": reverse("events:feed"),
+        "press": item.get_absolute_url(),
+        "press_list": reverse("news:list"),
+        "press_feed": reverse("news:feed_rss"),
+        "sitemap": "/sitemap.xml",
+        "sitemap_news": "/sitemap-news.xml",
+        "directory": reverse("members:directory"),
+        "join": reverse("members:join"),
+        "newsletter_archive": reverse("newsletter:archive"),
+        "subscribe": reverse("newsletter:subscribe"),
+        "robots": "/robots.txt",
+    }
+    for url in urls.values():
+        assert _get(url)["X-Page-Cache"] == "miss", url
+    assert {name: _get(url)["X-Page-Cache"] for name, url in urls.items()} == dict.fromkeys(urls, "hit")
+    return {"event": event, "item": item, "urls": urls}
+
+
+def _renewed(site_pages) -> set[str]:
+    """Return the names of the pages rendered again on the next visit (the others are hits)."""
+    states = {name: _get(url)["X-Page-Cache"] for name, url in site_pages["urls"].items()}
+    assert set(states.values()) <= {"hit", "miss"}
+    return {name for name, state in states.items() if state == "miss"}
+
+
+def test_a_registration_renews_the_event_pages_and_home_only(site_pages, register, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        register(site_pages["event"], email="gast@example.org")  # the real registration service
+    assert _renewed(site_pages) == {"home", "event", "event_list", "calendar"}
+    # What a registration does not show stays cached: press, members, newsletter, sitemap, calendar files.
+    assert "9 von 10 Plätzen frei" in _get(site_pages["urls"]["event"]).content.decode()
+
+
+def test_an_event_edit_renews_everything_that_names_events(site_pages, django_capture_on_commit_callbacks):
+    event = site_pages["event"]
+    with django_capture_on_commit_callbacks(execute=True):
+        event.title = "Digitaltag Erzgebirge"
+        event.save()
+    assert _renewed(site_pages) == {
+        "home", "event", "event_list", "calendar", "event_ics", "event_feed", "press", "sitemap",
+    }  # fmt: skip
+    # A press item links its related events; the press list, the directory and the newsletter stay cached.
+
+
+def test_a_press_edit_renews_press_pages_sitemap_and_home_only(site_pages, django_capture_on_commit_callbacks):
+    item = site_pages["item"]
+    with django_capture_on_commit_callbacks(execute=True):
+        item.title = "Glasfaser für das ganze Vogtland"
+        item.save()
+    assert _renewed(site_pages) == {"home", "press", "press_list", "press_feed", "sitemap", "sitemap_news"}
+    assert "Glasfaser für das ganze Vogtland" in _get(site_pages["urls"]["press"]).content.decode()
+
+
+def test_a_member_change_renews_the_directory_and_home_only(
+    site_pages, make_member, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_member(name="Werkstatt Aue eG")
+    assert _renewed(site_pages) == {"home", "directory", "join", "sitemap"}
+    assert "Werkstatt Aue eG" in _get(site_pages["urls"]["directory"]).content.decode()
+
+
+def test_a_finished_mailing_renews_the_newsletter_pages_only(site_pages, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.page_cache_invalidate("newsletter")  # what the sending service calls for a finished mailing
+    assert _renewed(site_pages) == {"newsletter_archive", "subscribe"}
+
+
+def test_a_site_profile_change_renews_every_page(site_pages, django_capture_on_commit_callbacks):
+    from swsdigital.pages.selectors import site_profile_get
+    from swsdigital.pages.services import site_profile_save
+
+    profile = site_profile_get()
+    with django_capture_on_commit_callbacks(execute=True):
+        profile.city = "Annaberg-Buchholz"
+        site_profile_save(profile=profile)
+    assert _renewed(site_pages) == set(site_pages["urls"])
+    assert "Annaberg-Buchholz" in _get(site_pages["urls"]["press_list"]).content.decode()  # the footer
+
+
+def test_a_legal_page_change_renews_every_page(site_pages, django_capture_on_commit_callbacks):
+    from swsdigital.pages.models import LegalPage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        LegalPage.objects.create(kind="imprint", title_de="Impressum", title_en="Imprint", body_de="<p>Vorstand</p>")
+    assert _renewed(site_pages) == set(site_pages["urls"])
+
+
+def test_invalidating_without_a_section_renews_every_page(site_pages, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.page_cache_invalidate()
+    assert _renewed(site_pages) == set(site_pages["urls"])
+
+
+def test_a_rolled_back_registration_renews_nothing(site_pages, register, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        register(site_pages["event"], email="gast@example.org")  # never committed: the callbacks are dropped
+    assert _renewed(site_pages) == set()
+
+
+def test_an_embargo_lifts_on_time_for_the_pages_that_show_press(site_pages, make_item):
+    due = timezone.now() + timedelta(minutes=2)
+    with_embargo = make_item(title="Gesperrt bis Mittwoch", published_at=due)
+    # The press section's generation ends exactly at the embargo; the events' and the layout's do not.
+    cache.delete(pagecache._GEN_KEYS["press"])
+    assert "Gesperrt bis Mittwoch" not in _get(site_pages["urls"]["press_list"]).content.decode()
+    assert cache.get(pagecache._GEN_KEYS["press"])["until"] == pytest.approx(due.timestamp(), abs=1)
+    assert cache.get(pagecache._GEN_KEYS["events"])["until"] > due.timestamp() + 60
+    # The clock passes the embargo: no write happens, the data was already there.
+    NewsItem.objects.filter(pk=with_embargo.pk).update(published_at=timezone.now() - timedelta(seconds=1))
+    generation = cache.get(pagecache._GEN_KEYS["press"])
+    cache.set(pagecache._GEN_KEYS["press"], {**generation, "until": time.time() - 1})
+    assert _renewed(site_pages) == {"home", "press", "press_list", "press_feed", "sitemap", "sitemap_news"}
+    assert "Gesperrt bis Mittwoch" in _get(site_pages["urls"]["press_list"]).content.decode()
+
+
+def test_each_section_ends_at_its_own_boundaries(db, make_event, make_item):
+    now = timezone.now()
+    opens = now + timedelta(minutes=2)
+    embargo = now + timedelta(minutes=3)
+    make_event(start=now + timedelta(days=3), registration_opens=opens)
+    make_item(published_at=embargo)
+    assert pagecache._next_boundary(now, "events") == pytest.approx(opens.timestamp(), abs=1)
+    assert pagecache._next_boundary(now, "press") == pytest.approx(embargo.timestamp(), abs=1)
+    assert pagecache._next_boundary(now, "members") > embargo.timestamp() + 60
+    assert pagecache._next_boundary(now) == pytest.approx(opens.timestamp(), abs=1)  # the earliest of all
+
+
+def test_every_section_a_page_shows_is_renewed_by_some_change():
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def callbacks(patterns):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from callbacks(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern.callback
+
+    shown = {s for view in callbacks(get_resolver().url_patterns) for s in getattr(view, "page_cache_sections", ())}
+    renewed = {section for sections in pagecache._WATCHED.values() for section in sections}
+    assert shown == set(pagecache.SECTIONS)
+    assert renewed == set(pagecache.SECTIONS)
+
+
+def test_unknown_sections_are_refused():
+    with pytest.raises(ValueError, match="unknown page cache section"):
+        pagecache.page_cached(sections=("event",))
+    with pytest.raises(ValueError, match="unknown page cache section"):
+        pagecache.page_cache_invalidate("pres")
+
+
+def test_an_erasure_frees_the_place_at_once(site_pages, register, django_capture_on_commit_callbacks):
+    from events.services import registrations_anonymise_for_email
+
+    with django_capture_on_commit_callbacks(execute=True):
+        register(site_pages["event"], email="gast@example.org")
+    assert "9 von 10 Plätzen frei" in _get(site_pages["urls"]["event"]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        registrations_anonymise_for_email(email="gast@example.org")  # cancels by update(), without a signal
+    assert "10 von 10 Plätzen frei" in _get(site_pages["urls"]["event"]).content.decode()
+    assert _get(site_pages["urls"]["press_list"])["X-Page-Cache"] == "hit"
