@@ -159,7 +159,7 @@ class MembershipOptinAdmin(LargeTableAdminMixin, SafeChangeListMixin, admin.Mode
 
 
 @admin.register(Mailing)
-class MailingAdmin(LivePreviewAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
+class MailingAdmin(LivePreviewAdminMixin, LargeTableAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("subject", "status", "scheduled_at", "progress", "started_at", "finished_at", "preview_link")
     list_filter = ("status", "members_only", "audience_language", english_version_filter("body"))
     search_fields = ("subject", "body")
