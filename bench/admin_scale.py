@@ -62,7 +62,8 @@ def _measure(client, url: str, rounds: int, explain_ms: float | None) -> dict:
                     with connection.cursor() as cursor:
                         cursor.execute("EXPLAIN ANALYZE " + query["sql"])
                         plan = "\n".join(row[0] for row in cursor.fetchall())
-                    print(f"\n-- {url} ({float(query['time']) * 1000:.0f} ms)\n{query['sql']}\n{plan}\n", file=sys.stderr)
+                    took = float(query["time"]) * 1000
+                    print(f"\n-- {url} ({took:.0f} ms)\n{query['sql']}\n{plan}\n", file=sys.stderr)
     return {"status": status, "queries": count, "slowest": slowest, "median": statistics.median(times)}
 
 
@@ -79,11 +80,10 @@ def main() -> None:
     from django.conf import settings
     from django.contrib import admin
     from django.test import Client
+    from django.test.utils import setup_test_environment
     from django.urls import reverse
 
     from members.models import User
-
-    from django.test.utils import setup_test_environment
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     setup_test_environment()  # the test client records each response's template context (for the filters)
@@ -109,10 +109,8 @@ def main() -> None:
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for view, view_url in _views(client, url, model_admin):
             row = _measure(client, view_url, args.rounds, args.explain)
-            print(
-                f"| {label} | {view} | {row['status']} | {row['queries']} | {row['slowest']:.0f} | {row['median']:.0f} |",
-                flush=True,
-            )
+            figures = f"{row['status']} | {row['queries']} | {row['slowest']:.0f} | {row['median']:.0f}"
+            print(f"| {label} | {view} | {figures} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.admin_translation import TranslatedAdmin, english_version_filter
-from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.csvexport import csv_response
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES

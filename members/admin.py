@@ -13,8 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english_version_filter
 from swsdigital.core.admin_paging import LargeTableAdminMixin
+from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
 from swsdigital.core.staff import staff_action

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.admin_translation import TranslatedAdmin, english_version_filter
-from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.staff import staff_action
 from swsdigital.core.translated import text_language

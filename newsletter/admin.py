@@ -16,9 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english_version_filter
-from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.staff import action_confirmation, staff_action
 from swsdigital.privacy.labels import source_filter, source_label

@@ -47,7 +47,7 @@ def _events(n):
                 end=start + timedelta(hours=2),
                 status=Event.Status.PUBLISHED,
                 region=Event.Region.MITTELSACHSEN,
-            )  # fmt: skip
+            )
             for i in (next(_serial) for _ in range(n))
         ]
     )
