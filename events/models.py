@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -332,7 +333,12 @@ class Registration(models.Model):
             ),
             models.CheckConstraint(condition=Q(places__gte=1), name="events_registration_places_positive"),
         ]
-        indexes = [models.Index(fields=["event", "status", "created_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"]),
+            # The admin's list: its default order, and an address searched exactly (case-insensitive).
+            models.Index(fields=["created_at", "id"], name="events_reg_created_idx"),
+            models.Index(Upper("email"), name="events_reg_email_upper_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or _('anonymised')} – {self.event}"

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.csvexport import csv_response
 from swsdigital.core.money import money_format
@@ -207,7 +208,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class InvoiceAdmin(LargeTableAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     """Issued invoices, read-only: a mistake is corrected by a cancellation invoice (action) and a new one."""
 
     list_display = (
@@ -533,7 +534,7 @@ class ReturnReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(Payment)
-class PaymentAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class PaymentAdmin(LargeTableAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     """Every booking: read-only; proposed lines are confirmed or rejected by action."""
 
     list_display = (

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.admin_translation import TranslatedPairsAdminMixin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
 from swsdigital.core.images import IMAGE_FORMFIELD_OVERRIDES
@@ -84,7 +85,7 @@ def _contact_line(contact: dict) -> str:
     return " – ".join(part for part in (head, reach) if part)
 
 
-class EmailAddressAdmin(SafeChangeListMixin, AllauthEmailAddressAdmin):
+class EmailAddressAdmin(LargeTableAdminMixin, SafeChangeListMixin, AllauthEmailAddressAdmin):
     """allauth's list of addresses; verifying one by hand needs the change permission and is logged."""
 
     @staff_action(description=_("Mark selected email addresses as verified"), permissions=["change"])
@@ -97,7 +98,7 @@ admin.site.register(EmailAddress, EmailAddressAdmin)
 
 
 @admin.register(User)
-class UserAdmin(SafeChangeListMixin, BaseUserAdmin):
+class UserAdmin(LargeTableAdminMixin, SafeChangeListMixin, BaseUserAdmin):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "is_staff", "is_active", "date_joined")
     list_filter = ("is_staff", "is_superuser", "is_active", "language")
@@ -211,7 +212,7 @@ class BankDataMixin:
 
 
 @admin.register(MembershipApplication)
-class MembershipApplicationAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
+class MembershipApplicationAdmin(BankDataMixin, LargeTableAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "contact_name",
@@ -363,7 +364,7 @@ class ResignationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Member)
-class MemberAdmin(BankDataMixin, SafeChangeListMixin, admin.ModelAdmin):
+class MemberAdmin(BankDataMixin, LargeTableAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = (
         "number", "name", "membership_type", "region", "status", "directory_listed", "joined_on",
         "resignation_effective_on",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationStackedInline
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.admin_preview import LivePreviewAdminMixin
 from swsdigital.core.admin_translation import TranslatedAdmin, english_version_filter
 from swsdigital.core.changelist import SafeChangeListMixin
@@ -60,7 +61,7 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(NewsItem)
-class NewsItemAdmin(LivePreviewAdminMixin, SafeChangeListMixin, TranslatedAdmin):
+class NewsItemAdmin(LivePreviewAdminMixin, LargeTableAdminMixin, SafeChangeListMixin, TranslatedAdmin):
     list_display = ("title", "kind", "visibility", "published_at", "dateline_place", "preview_link")
     list_filter = (
         PublicationStateFilter,

@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import get_language, pgettext_lazy
@@ -72,7 +73,12 @@ class Subscriber(models.Model):
         verbose_name = _("subscriber")
         verbose_name_plural = _("subscribers")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "language"], name="newsletter_sub_status_lang_idx")]
+        indexes = [
+            models.Index(fields=["status", "language"], name="newsletter_sub_status_lang_idx"),
+            # The admin's list filtered by status in its default order; an address searched case-insensitively.
+            models.Index(fields=["status", "-created_at", "-id"], name="newsletter_sub_status_new_idx"),
+            models.Index(Upper("email"), name="newsletter_sub_email_upper_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.email

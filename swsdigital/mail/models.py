@@ -1,6 +1,7 @@
 """The outbox: one row per email, written in the caller's transaction."""
 
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 
@@ -41,7 +42,12 @@ class OutboxEmail(models.Model):
         verbose_name_plural = _("email log")
         ordering = ["-created_at", "-id"]
         permissions = [("resend_outboxemail", _("Can send emails again"))]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_status_next_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="mail_status_next_idx"),
+            # The admin's list: an address searched case-insensitively; the template filter's choices.
+            models.Index(Upper("to"), name="mail_outbox_to_upper_idx"),
+            models.Index(fields=["template"], name="mail_outbox_template_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"

@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 
 from . import audit_admin, services  # noqa: F401 - audit_admin: the audit trail's admin (it replaces auditlog's)
@@ -24,7 +25,7 @@ class ConsentTextAdmin(SafeChangeListMixin, admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class ConsentAdmin(LargeTableAdminMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ("email", "text", "source_name", "given_at", "confirmed_at", "withdrawn_at", "withdrawn_reason")
     list_filter = ("text__key", source_filter(), "withdrawn_reason", "given_at")
     search_fields = ("email", "subject_ref")

@@ -15,6 +15,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext
 
+from swsdigital.core.admin_paging import LargeTableAdminMixin
 from swsdigital.core.changelist import SafeChangeListMixin
 
 from . import audit
@@ -98,7 +99,7 @@ if admin.site.is_registered(LogEntry):
 
 
 @admin.register(LogEntry)
-class AuditLogEntryAdmin(SafeChangeListMixin, AuditlogLogEntryAdmin):
+class AuditLogEntryAdmin(LargeTableAdminMixin, SafeChangeListMixin, AuditlogLogEntryAdmin):
     """Read-only for everyone, superusers included: an entry is evidence. Retention deletes old entries
     (``audit.audit_entries_purge``), erasure anonymises them (privacy's AuditTrailProvider); never the admin."""
 
