@@ -324,7 +324,7 @@ def write_dkim_report(results: list[dict], command: str) -> None:
         "DKIM-Signature with a 2048-bit key (`swsdigital/mail/dkim.py`: dkimpy's header handling, OpenSSL's RSA).",
         "",
         "| subscribers | unsigned messages/s | signed messages/s | signed / unsigned | baseline messages/s "
-        "| signed / baseline | target (signed ≥ 60 % of unsigned) |",
+        "| signed / baseline | target (signed ≥ 60 % of the raw-SMTP baseline) |",
         "|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
@@ -332,7 +332,7 @@ def write_dkim_report(results: list[dict], command: str) -> None:
         share = r["signed"] / r["baseline_rate"] * 100 if r["baseline_rate"] else 0
         lines.append(
             f"| {r['size']:,} | {r['unsigned']:.0f} | {r['signed']:.0f} | {ratio:.0f} % | {r['baseline_rate']:.0f} "
-            f"| {share:.0f} % | {'met' if ratio >= 60 else 'missed'} |"
+            f"| {share:.0f} % | {'met' if share >= 60 else 'missed'} |"
         )
     for r in results:
         runs = "; ".join(f"{label} " + ", ".join(f"{rate:.0f}" for rate in rates) for label, rates in r["runs"].items())

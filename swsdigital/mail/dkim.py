@@ -135,7 +135,8 @@ def relaxed_body(body: bytes) -> bytes:
     of replacements that change nothing and the largest part of signing. Here only runs that change (a tab,
     two or more blanks) are replaced. A test holds it equal to dkimpy's on awkward bodies.
     """
-    body = _TRAILING_WSP.sub(b"\r\n", body)
+    if b" \r\n" in body or b"\t\r\n" in body:  # a substring test is far cheaper than the regex on a clean body
+        body = _TRAILING_WSP.sub(b"\r\n", body)
     if b"\t" in body or b"  " in body:
         body = _WSP_RUN.sub(b" ", body)
     return correct_empty_body(strip_trailing_lines(body))  # empty lines at the end: dkimpy's own functions
